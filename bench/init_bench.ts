@@ -13,13 +13,16 @@
  * @module
  */
 
-import { orthogonalityError } from "../src/linalg/gram.ts";
-import { eoiMethod } from "../src/init/eoi.ts";
-import { orthogonalMethod } from "../src/init/orthogonal.ts";
-import { saoMethod } from "../src/init/sao.ts";
-import type { DenseShape } from "../src/init/shape.ts";
-import type { Initializer, LayerInit } from "../src/init/types.ts";
-import { stream } from "../src/rng/rng.ts";
+import {
+  type DenseShape,
+  eoiMethod,
+  type Initializer,
+  type LayerInit,
+  orthogonalityError,
+  orthogonalMethod,
+  saoMethod,
+} from "../src/init/mod.ts";
+import { stream } from "../src/rng/mod.ts";
 
 const SIZES = [128, 256, 512, 1024, 2048];
 

@@ -9,13 +9,10 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { initializeLayer } from "../src/init/initialize.ts";
-import { useBackend } from "../src/nn/backend.ts";
-import { buildNetwork } from "../src/nn/network.ts";
-import { layerShapes } from "../src/nn/shapes.ts";
-import type { ModelConfig } from "../src/nn/types.ts";
-import { stream } from "../src/rng/rng.ts";
-import { createTrainStep, type TrainStep } from "../src/train/step.ts";
+import { initializeLayer } from "../src/init/mod.ts";
+import { buildNetwork, layerShapes, type ModelConfig, useBackend } from "../src/nn/mod.ts";
+import { stream } from "../src/rng/mod.ts";
+import { createTrainStep, type TrainStep } from "../src/train/mod.ts";
 
 const CONFIG: ModelConfig = {
   architecture: "mlp",

@@ -17,22 +17,39 @@
  */
 
 import { Command, CommanderError, Option } from "commander";
-import { type ExpandedGrid, expandGrid } from "../grid/expand.ts";
-import { inShard, parseShard, type Shard } from "../grid/shard.ts";
-import { type PresetName, type ReproductionSpec, SpecError } from "../grid/spec.ts";
-import { evaluateVerdict, type VerdictReport } from "../grid/verdict.ts";
-import type { Job } from "../grid/cell.ts";
-import { type RunFn, runJobs } from "../grid/runner.ts";
-import { createProgress, silentProgress } from "../grid/progress.ts";
-import { runProvenance } from "../grid/provenance.ts";
-import { openStore, type ResultStore, type StoredRow, StoreError } from "../store/store.ts";
-import { rowsToCsv, rowsToJson } from "../store/export.ts";
-import { mergeStore } from "../store/merge.ts";
-import { methods } from "../init/registry.ts";
+import {
+  createProgress,
+  evaluateVerdict,
+  type ExpandedGrid,
+  expandGrid,
+  inShard,
+  loadReproductions,
+  NETWORK_METHODS,
+  parseShard,
+  type PresetName,
+  REPRODUCTIONS_DIR,
+  type ReproductionSpec,
+  type RunFn,
+  runJobs,
+  type Shard,
+  silentProgress,
+  SpecError,
+  type VerdictReport,
+} from "../grid/mod.ts";
+import { type Job, runProvenance } from "../cell/mod.ts";
+import {
+  mergeStore,
+  openStore,
+  type ResultStore,
+  rowsToCsv,
+  rowsToJson,
+  type StoredRow,
+  StoreError,
+} from "../store/mod.ts";
+import { methods } from "../init/mod.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";
-import { loadReproductions, NETWORK_METHODS, REPRODUCTIONS_DIR } from "./catalog.ts";
 import { renderReport } from "./report.ts";
-import type { BackendName } from "../train/types.ts";
+import type { BackendName } from "../nn/mod.ts";
 
 /**
  * Default store path (under `results/`, which fmt/lint/test ignore).

@@ -2,9 +2,8 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { main, parseSeeds } from "./main.ts";
 import { EXIT } from "./exit_codes.ts";
-import type { RunFn } from "../grid/runner.ts";
-import { openStore } from "../store/store.ts";
-import { rowsFromCsv } from "../store/export.ts";
+import type { RunFn } from "../grid/mod.ts";
+import { openStore, rowsFromCsv } from "../store/mod.ts";
 
 const CLI = new URL("./main.ts", import.meta.url).pathname;
 

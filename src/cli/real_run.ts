@@ -5,11 +5,10 @@
  * @module
  */
 
-import { type Dataset, loadDataset } from "../data/datasets.ts";
-import { trainConfigOf } from "../grid/cell.ts";
-import { runMeasure } from "../grid/measure.ts";
-import type { RunFn } from "../grid/runner.ts";
-import type { BackendName, DatasetName } from "../train/types.ts";
+import { type Dataset, type DatasetName, loadDataset } from "../data/mod.ts";
+import { runMeasure, trainConfigOf } from "../cell/mod.ts";
+import type { RunFn } from "../grid/mod.ts";
+import type { BackendName } from "../nn/mod.ts";
 
 /**
  * A {@linkcode RunFn} running jobs for real.
@@ -17,7 +16,7 @@ import type { BackendName, DatasetName } from "../train/types.ts";
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { jobsFor } from "../grid/cell.ts";
+ * import { jobsFor } from "../cell/mod.ts";
  * import { realRun } from "./real_run.ts";
  * const run = realRun("cpu");
  * const [job] = jobsFor({ kind: "measure", config: { measure: "exactness", method: "eoi",
@@ -33,7 +32,7 @@ export function realRun(backend: BackendName): RunFn {
     if (!datasets.has(config.dataset)) datasets.set(config.dataset, loadDataset(config.dataset));
     const dataset = await datasets.get(config.dataset)!;
     // Loaded on first use, so measure-only runs need no tfjs.
-    const { runCell } = await import("../train/run_cell.ts");
+    const { runCell } = await import("../cell/mod.ts");
     const result = await runCell(config, {
       backend,
       dataset,

@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { ReproductionSpec } from "../grid/spec.ts";
-import type { Summary, VerdictReport } from "../grid/verdict.ts";
+import type { ReproductionSpec, Summary, VerdictReport } from "../grid/mod.ts";
 
 function _num(x: number): string {
   if (!Number.isFinite(x)) return String(x);

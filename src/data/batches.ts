@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Rng } from "../rng/rng.ts";
+import type { Rng } from "../rng/mod.ts";
 
 /**
  * One epoch's mini-batches: the given example indices in a uniformly random
@@ -24,7 +24,7 @@ import type { Rng } from "../rng/rng.ts";
  * ```ts
  * import { deepEqual, equal } from "node:assert/strict";
  * import { shuffledBatches } from "./batches.ts";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * const idx = Uint32Array.from([10, 11, 12, 13, 14]);
  * const batches = shuffledBatches(idx, 2, stream(0, "doc"));
  * deepEqual(batches.map((b) => b.length), [2, 2, 1]);

@@ -1,6 +1,6 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
 import { gatherImages, gatherLabels, gatherOneHot, shuffledBatches } from "./batches.ts";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 
 Deno.test("shuffledBatches covers every index exactly once per epoch", () => {
   const idx = Uint32Array.from({ length: 1000 }, (_, i) => 3 * i + 1);

@@ -18,12 +18,16 @@
 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DatasetName } from "../train/types.ts";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { type RawDataset, readDatasetCache, writeDatasetCache } from "./cache.ts";
 import { parseIdx } from "./idx.ts";
 import { stratifiedHoldout } from "./split.ts";
 import { syntheticDataset } from "./synthetic.ts";
+
+/**
+ * Datasets the suite ships (`synthetic` is a tiny generated set for tests).
+ */
+export type DatasetName = "mnist" | "fashion-mnist" | "synthetic";
 
 /**
  * A dataset in memory. Treat the arrays as read-only (they may be shared).

@@ -1,7 +1,7 @@
 import { deepEqual, equal, notDeepEqual, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { type Dataset, DATASET_NAMES, fashionMnistSplit, loadDataset } from "./datasets.ts";
-import type { DatasetName } from "../train/types.ts";
+import type { DatasetName } from "./datasets.ts";
 import { writeDatasetCache } from "./cache.ts";
 
 const DIGESTS = JSON.parse(

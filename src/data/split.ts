@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type Rng, stream } from "../rng/rng.ts";
+import { type Rng, stream } from "../rng/mod.ts";
 
 /**
  * Indices into a labelled set: the part kept and the part held out.
@@ -99,7 +99,7 @@ export function splitValidation(
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { stratifiedHoldout } from "./split.ts";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * const labels = new Uint8Array([1, 0, 1, 0, 1, 0]);
  * const { keep, held } = stratifiedHoldout(labels, [1, 2], stream(0, "doc"));
  * deepEqual([...held].map((i) => labels[i]).sort(), [0, 1, 1]);

@@ -1,6 +1,6 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
 import { splitValidation, stratifiedHoldout } from "./split.ts";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 
 /** Imbalanced labels: class c has 100 + 37·c examples, interleaved. */
 function _labels(): Uint8Array {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import type { Dataset } from "./datasets.ts";
 
 /**

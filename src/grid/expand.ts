@@ -4,12 +4,17 @@
  * @module
  */
 
-import type { LayerShape } from "../init/shape.ts";
-import type { Activation } from "../init/types.ts";
-import type { AllocationName, DatasetName } from "../train/types.ts";
-import { defaultCellConfig } from "../train/config.ts";
-import type { Architecture } from "../nn/types.ts";
-import { type Cell, cellId, type Job, type MeasureName } from "./cell.ts";
+import type { Activation, LayerShape } from "../init/mod.ts";
+import {
+  type AllocationName,
+  type Cell,
+  cellId,
+  defaultCellConfig,
+  type Job,
+  type MeasureName,
+} from "../cell/mod.ts";
+import type { DatasetName } from "../data/mod.ts";
+import type { Architecture } from "../nn/mod.ts";
 import type { Axes, PresetName, ReproductionSpec } from "./spec.ts";
 
 /**

@@ -9,12 +9,9 @@
  * @module
  */
 
-import type { Job } from "./cell.ts";
-import type { RunProvenance } from "./provenance.ts";
+import { canonicalJson, type Job, RESULTS_VERSION, type RunProvenance } from "../cell/mod.ts";
 import { type ProgressSink, silentProgress } from "./progress.ts";
-import { canonicalJson } from "./canonical.ts";
-import { RESULTS_VERSION } from "./cell.ts";
-import type { ResultStore, RowStatus } from "../store/store.ts";
+import type { ResultStore, RowStatus } from "../store/mod.ts";
 
 /**
  * What a run function returns: a CellResult, a MeasureResult, or a fake's.
@@ -62,7 +59,7 @@ export interface RunContext {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "../cell/mod.ts";
  * import type { RunFn } from "./runner.ts";
  * const run: RunFn = (job, context) => {
  *   context.onProgress(1, 1);
@@ -81,9 +78,9 @@ export type RunFn = (job: Job, context: RunContext) => Promise<RunOutcome>;
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "../cell/mod.ts";
  * import { runJobs, type RunJobsOptions } from "./runner.ts";
- * import { openStore } from "../store/store.ts";
+ * import { openStore } from "../store/mod.ts";
  * const store = openStore(":memory:");
  * const provenance = { gitCommit: "unknown", machine: { os: "linux", arch: "x86_64", cpuModel: "?", cores: 1, hostname: "h", denoVersion: "2", v8Version: "1" } };
  * const options: RunJobsOptions = { provenance, retryFailed: true, clock: () => new Date(0) };
@@ -113,9 +110,9 @@ export interface RunJobsOptions {
  * @example
  * ```ts
  * import { deepEqual } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "../cell/mod.ts";
  * import { runJobs, type RunSummary } from "./runner.ts";
- * import { openStore } from "../store/store.ts";
+ * import { openStore } from "../store/mod.ts";
  * const store = openStore(":memory:");
  * const provenance = { gitCommit: "unknown", machine: { os: "linux", arch: "x86_64", cpuModel: "?", cores: 1, hostname: "h", denoVersion: "2", v8Version: "1" } };
  * const shape = { kind: "dense", inFeatures: 2, outFeatures: 2 } as const;
@@ -194,9 +191,9 @@ function _jsonSafe(v: unknown): Record<string, unknown> {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "../cell/mod.ts";
  * import { runJobs } from "./runner.ts";
- * import { openStore } from "../store/store.ts";
+ * import { openStore } from "../store/mod.ts";
  * const store = openStore(":memory:");
  * const shape = { kind: "dense", inFeatures: 2, outFeatures: 2 } as const;
  * const jobs = jobsFor({ kind: "measure", config: { measure: "timing", method: "sao", shape, density: 1, activation: "tanh" } }, [0, 1]);

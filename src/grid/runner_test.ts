@@ -1,8 +1,8 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { type Cell, jobsFor } from "./cell.ts";
+import { type Cell, jobsFor } from "../cell/mod.ts";
 import { type RunFn, runJobs } from "./runner.ts";
 import { createProgress } from "./progress.ts";
-import { openStore, StoreError } from "../store/store.ts";
+import { openStore, StoreError } from "../store/mod.ts";
 import { DatabaseSync } from "node:sqlite";
 
 const provenance = {

@@ -1,5 +1,5 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { cellId, jobsFor } from "./cell.ts";
+import { cellId, jobsFor } from "../cell/mod.ts";
 import { inShard, parseShard, shardOf } from "./shard.ts";
 
 const ids = Array.from({ length: 200 }, (_, i) =>

@@ -27,9 +27,8 @@
  * @module
  */
 
-import { ACTIVATIONS } from "../init/types.ts";
-import { methods } from "../init/registry.ts";
-import { CELL_ABLATIONS, CELL_ALLOCATIONS, CELL_DATASETS } from "../train/config.ts";
+import { ACTIVATIONS, methods } from "../init/mod.ts";
+import { CELL_ABLATIONS, CELL_ALLOCATIONS, CELL_DATASETS } from "../cell/mod.ts";
 
 /**
  * A config filter: field → value or list of accepted values.

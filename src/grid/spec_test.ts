@@ -1,7 +1,7 @@
 import { equal, ok, rejects, throws } from "node:assert/strict";
 import { loadReproductionFile, SpecError, validateReproduction } from "./spec.ts";
 import { expandGrid } from "./expand.ts";
-import { loadReproductions, reproductionNames } from "../cli/catalog.ts";
+import { loadReproductions, reproductionNames } from "./catalog.ts";
 
 function _valid(): Record<string, unknown> {
   return {

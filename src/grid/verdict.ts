@@ -24,7 +24,7 @@
  * @module
  */
 
-import { canonicalJson } from "./canonical.ts";
+import { canonicalJson } from "../cell/mod.ts";
 import type {
   BestCheck,
   Check,
@@ -34,7 +34,7 @@ import type {
   ThresholdCheck,
 } from "./spec.ts";
 import { mean, pairedTTest, sampleStd } from "./stats.ts";
-import type { StoredRow } from "../store/store.ts";
+import type { StoredRow } from "../store/mod.ts";
 
 /**
  * A reproduction's overall verdict.

@@ -1,7 +1,7 @@
 import { equal, ok } from "node:assert/strict";
 import { evaluateCheck, evaluateVerdict } from "./verdict.ts";
 import type { Check } from "./spec.ts";
-import type { StoredRow } from "../store/store.ts";
+import type { StoredRow } from "../store/mod.ts";
 import { pairedTTest, studentTUpper } from "./stats.ts";
 
 function _row(

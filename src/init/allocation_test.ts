@@ -1,6 +1,5 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { layerShapes } from "../nn/shapes.ts";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { allocateDensities, DENSITY_ALLOCATIONS, networkDensity } from "./allocation.ts";
 import { maskCount } from "./random_mask.ts";
 import { convShape, denseShape, kernelSize, type LayerShape } from "./shape.ts";
@@ -8,14 +7,8 @@ import { convShape, denseShape, kernelSize, type LayerShape } from "./shape.ts";
 const dense = denseShape;
 const conv = (ci: number, co: number, k = 3): LayerShape => convShape(k, ci, co);
 const mlp = [dense(784, 100), dense(100, 100), dense(100, 100), dense(100, 10)];
-const cnn = layerShapes({
-  architecture: "cnn",
-  inputShape: [28, 28, 1],
-  depth: 4,
-  width: 32,
-  classes: 10,
-  activation: "relu",
-});
+// The CNN of depth 4 and width 32 on 28x28x1 inputs: four 3x3 convs and a dense classifier.
+const cnn = [conv(1, 32), conv(32, 32), conv(32, 32), conv(32, 32), dense(32, 10)];
 
 /** Exact integer counts of per-layer densities (throws if a density is not count/size). */
 function counts(shapes: readonly LayerShape[], densities: readonly number[]): number[] {

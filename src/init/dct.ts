@@ -6,8 +6,8 @@
  * @module
  */
 
-import { dctEntry } from "../linalg/dct.ts";
-import { checkDensity } from "../linalg/kernel_io.ts";
+import { dctEntry } from "../linalg/mod.ts";
+import { checkDensity } from "./kernel_io.ts";
 import { fans, kernelSize, type LayerShape, shapeLabel, validateShape } from "./shape.ts";
 import type { InitRequest, LayerInit, MethodEntry, StreamFor } from "./types.ts";
 
@@ -27,7 +27,7 @@ import type { InitRequest, LayerInit, MethodEntry, StreamFor } from "./types.ts"
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { orthogonalityError } from "../linalg/gram.ts";
+ * import { orthogonalityError } from "./orthogonality.ts";
  * import { dctOffset } from "./dct.ts";
  * const shape = { kind: "dense", inFeatures: 12, outFeatures: 5 } as const;
  * ok(orthogonalityError(dctOffset(shape), shape) < 1e-6);
@@ -87,7 +87,7 @@ function _dctPlusSparse(request: InitRequest, streams: StreamFor): LayerInit {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { dctPlusSparseMethod } from "./dct.ts";
  * const { weights, mask } = dctPlusSparseMethod.build()(
  *   { shape: { kind: "dense", inFeatures: 10, outFeatures: 10 }, density: 0.05, activation: "relu" },
@@ -103,5 +103,7 @@ export const dctPlusSparseMethod: MethodEntry = {
   paper: "Price & Tanner, ICML 2021",
   kinds: ["dense", "conv"],
   takesMask: true,
+  scoredWith: "pruned-orthogonal",
+  dctOffset: true,
   build: () => _dctPlusSparse,
 };

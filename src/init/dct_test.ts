@@ -1,7 +1,7 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
-import { dctMatrix } from "../linalg/dct.ts";
-import { orthogonalityError } from "../linalg/gram.ts";
-import { stream } from "../rng/rng.ts";
+import { dctMatrix } from "../linalg/mod.ts";
+import { orthogonalityError } from "./orthogonality.ts";
+import { stream } from "../rng/mod.ts";
 import { dctOffset, dctPlusSparseMethod } from "./dct.ts";
 import type { LayerShape } from "./shape.ts";
 import type { InitRequest, LayerInit } from "./types.ts";

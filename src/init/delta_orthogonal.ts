@@ -4,8 +4,8 @@
  * @module
  */
 
-import { haarOrthogonal } from "../linalg/haar.ts";
-import { centreTapOffset, checkDensity, checkGain, writeKernel } from "../linalg/kernel_io.ts";
+import { haarOrthogonal } from "../linalg/mod.ts";
+import { centreTapOffset, checkDensity, checkGain, writeKernel } from "./kernel_io.ts";
 import { kernelSize, shapeLabel, validateShape } from "./shape.ts";
 import type { InitRequest, LayerInit, MethodEntry, StreamFor } from "./types.ts";
 
@@ -53,8 +53,8 @@ function _deltaOrthogonal(request: InitRequest, streams: StreamFor): LayerInit {
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
- * import { orthogonalityError } from "../linalg/gram.ts";
+ * import { stream } from "../rng/mod.ts";
+ * import { orthogonalityError } from "./orthogonality.ts";
  * import { deltaOrthogonalMethod } from "./delta_orthogonal.ts";
  * const shape = { kind: "conv", kernelHeight: 3, kernelWidth: 3, inChannels: 4, outChannels: 6 } as const;
  * const { weights } = deltaOrthogonalMethod.build()(
@@ -70,5 +70,6 @@ export const deltaOrthogonalMethod: MethodEntry = {
   paper: "Xiao et al., ICML 2018",
   kinds: ["conv"],
   takesMask: false,
+  scoredWith: "pruned-orthogonal",
   build: () => _deltaOrthogonal,
 };

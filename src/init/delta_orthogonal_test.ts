@@ -1,6 +1,6 @@
 import { deepEqual, notDeepEqual, ok, throws } from "node:assert/strict";
-import { orthogonalityError } from "../linalg/gram.ts";
-import { stream } from "../rng/rng.ts";
+import { orthogonalityError } from "./orthogonality.ts";
+import { stream } from "../rng/mod.ts";
 import { deltaOrthogonalMethod } from "./delta_orthogonal.ts";
 import type { LayerShape } from "./shape.ts";
 import type { LayerInit } from "./types.ts";

@@ -10,16 +10,9 @@
  * @module
  */
 
-import { type GivensResult, givensSparseOrthogonal } from "../linalg/givens.ts";
-import { haarOrthogonal } from "../linalg/haar.ts";
-import {
-  centreTapOffset,
-  channelDims,
-  checkDensity,
-  checkGain,
-  writeKernel,
-} from "../linalg/kernel_io.ts";
-import type { Rng } from "../rng/rng.ts";
+import { type GivensResult, givensSparseOrthogonal, haarOrthogonal } from "../linalg/mod.ts";
+import { centreTapOffset, channelDims, checkDensity, checkGain, writeKernel } from "./kernel_io.ts";
+import type { Rng } from "../rng/mod.ts";
 import { type ConvShape, kernelSize, type LayerShape, shapeLabel, validateShape } from "./shape.ts";
 import type { InitRequest, LayerInit, MethodEntry, StreamFor } from "./types.ts";
 
@@ -204,8 +197,8 @@ function _eoi(options: EoiOptions) {
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
- * import { orthogonalityError } from "../linalg/gram.ts";
+ * import { stream } from "../rng/mod.ts";
+ * import { orthogonalityError } from "./orthogonality.ts";
  * import { eoiMethod } from "./eoi.ts";
  * const shape = { kind: "dense", inFeatures: 64, outFeatures: 32 } as const;
  * const { weights, mask } = eoiMethod.build()(
@@ -223,6 +216,8 @@ export const eoiMethod: MethodEntry = {
   paper: "Nowak et al., ICML 2024",
   kinds: ["dense", "conv"],
   takesMask: false,
+  scoredWith: "pruned-orthogonal",
+  minimumDensity: (shape) => eoiMinimumDensity(shape),
   build: (options?: Record<string, unknown>) => _eoi(_parseOptions(options)),
 };
 
@@ -265,8 +260,8 @@ function _eoiStructured(request: InitRequest, streams: StreamFor): LayerInit {
  * @example
  * ```ts
  * import { equal, ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
- * import { orthogonalityError } from "../linalg/gram.ts";
+ * import { stream } from "../rng/mod.ts";
+ * import { orthogonalityError } from "./orthogonality.ts";
  * import { eoiStructuredMethod } from "./eoi.ts";
  * const shape = { kind: "conv", kernelHeight: 3, kernelWidth: 3, inChannels: 16, outChannels: 16 } as const;
  * const { weights, mask } = eoiStructuredMethod.build()(
@@ -284,6 +279,8 @@ export const eoiStructuredMethod: MethodEntry = {
   paper: "Nowak et al., ICML 2024",
   kinds: ["dense", "conv"],
   takesMask: false,
+  scoredWith: "pruned-orthogonal",
+  minimumDensity: (shape) => eoiMinimumDensity(shape),
   build: (options?: Record<string, unknown>) => {
     if (options !== undefined && Object.keys(options).length > 0) {
       throw new TypeError(`eoi-structured: takes no options; got ${JSON.stringify(options)}`);

@@ -1,6 +1,6 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
-import { orthogonalityError } from "../linalg/gram.ts";
-import { stream } from "../rng/rng.ts";
+import { orthogonalityError } from "./orthogonality.ts";
+import { stream } from "../rng/mod.ts";
 import { eoiMethod, eoiMinimumDensity, eoiStructuredMethod } from "./eoi.ts";
 import { convShape, denseShape, type LayerShape } from "./shape.ts";
 import type { InitRequest, LayerInit, MethodEntry } from "./types.ts";

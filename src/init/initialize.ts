@@ -14,7 +14,7 @@
  * @module
  */
 
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { getMethod } from "./registry.ts";
 import { kernelSize, type LayerShape, shapeLabel, validateShape } from "./shape.ts";
 import { type Activation, ACTIVATIONS, type InitRequest, type LayerInit } from "./types.ts";

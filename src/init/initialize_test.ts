@@ -1,5 +1,5 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { checkLayerInit, initializeLayer } from "./initialize.ts";
 import { randomMask } from "./random_mask.ts";
 import { getMethod } from "./registry.ts";

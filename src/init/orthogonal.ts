@@ -5,12 +5,10 @@
  * @module
  */
 
-import { haarOrthogonal } from "../linalg/haar.ts";
-import { checkDensity, checkGain, writeKernel } from "../linalg/kernel_io.ts";
+import { haarOrthogonal } from "../linalg/mod.ts";
+import { checkDensity, checkGain, writeKernel } from "./kernel_io.ts";
 import { fans, kernelSize, shapeLabel, validateShape } from "./shape.ts";
 import type { InitRequest, LayerInit, MethodEntry, StreamFor } from "./types.ts";
-
-export { haarOrthogonal } from "../linalg/haar.ts";
 
 /** Densities this close to 1 count as 1 (rounding of computed densities). */
 const _ONE = 1 - 1e-12;
@@ -49,8 +47,8 @@ function _orthogonal(request: InitRequest, streams: StreamFor): LayerInit {
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
- * import { orthogonalityError } from "../linalg/gram.ts";
+ * import { stream } from "../rng/mod.ts";
+ * import { orthogonalityError } from "./orthogonality.ts";
  * import { orthogonalMethod } from "./orthogonal.ts";
  * const shape = { kind: "dense", inFeatures: 20, outFeatures: 10 } as const;
  * const { weights } = orthogonalMethod.build()(
@@ -66,5 +64,6 @@ export const orthogonalMethod: MethodEntry = {
   paper: "Saxe et al., ICLR 2014",
   kinds: ["dense", "conv"],
   takesMask: false,
+  scoredWith: "pruned-orthogonal",
   build: () => _orthogonal,
 };

@@ -1,7 +1,8 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
-import { orthogonalityError } from "../linalg/gram.ts";
-import { stream } from "../rng/rng.ts";
-import { haarOrthogonal, orthogonalMethod } from "./orthogonal.ts";
+import { orthogonalityError } from "./orthogonality.ts";
+import { stream } from "../rng/mod.ts";
+import { haarOrthogonal } from "../linalg/mod.ts";
+import { orthogonalMethod } from "./orthogonal.ts";
 import type { LayerShape } from "./shape.ts";
 import type { LayerInit } from "./types.ts";
 

@@ -11,8 +11,8 @@
  * @module
  */
 
-import { haarOrthogonal } from "../linalg/haar.ts";
-import type { Rng } from "../rng/rng.ts";
+import { haarOrthogonal } from "../linalg/mod.ts";
+import type { Rng } from "../rng/mod.ts";
 import { requestMask } from "./random_mask.ts";
 import { type ConvShape, kernelSize, shapeLabel } from "./shape.ts";
 import type { Initializer, InitRequest, MethodEntry, StreamFor } from "./types.ts";
@@ -24,7 +24,7 @@ import { parseVarianceScalingOptions, varianceScaling } from "./variance_scaling
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { type ConvOrthogonal, prunedOrthogonal } from "./pruned.ts";
  * const conv: ConvOrthogonal = "flat";
  * const shape = { kind: "conv", kernelHeight: 3, kernelWidth: 3, inChannels: 2, outChannels: 4 } as const;
@@ -54,7 +54,7 @@ export type ConvOrthogonal = "block" | "flat";
  * @example A 1 × 1 kernel is just the Haar matrix: orthonormal rows for cin ≤ cout
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { blockOrthogonalKernel } from "./pruned.ts";
  * const k = blockOrthogonalKernel(stream(0, "doc"), {
  *   kind: "conv", kernelHeight: 1, kernelWidth: 1, inChannels: 2, outChannels: 3,
@@ -160,7 +160,7 @@ function _applyFactor(
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { prunedOrthogonal } from "./pruned.ts";
  * const shape = { kind: "dense", inFeatures: 4, outFeatures: 4 } as const;
  * const { weights } = prunedOrthogonal()(
@@ -208,7 +208,7 @@ export function prunedOrthogonal(options: { conv?: ConvOrthogonal } = {}): Initi
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { prunedKaimingMethod } from "./pruned.ts";
  * const shape = { kind: "conv", kernelHeight: 3, kernelWidth: 3, inChannels: 2, outChannels: 4 } as const;
  * const { weights, mask } = prunedKaimingMethod.build()(
@@ -225,6 +225,7 @@ export const prunedKaimingMethod: MethodEntry = {
   paper: "He et al., ICCV 2015; pruned as in Evci et al., AAAI 2022",
   kinds: ["dense", "conv"],
   takesMask: true,
+  scoredWith: "pruned-kaiming",
   build: (options?: Record<string, unknown>) =>
     varianceScaling(
       parseVarianceScalingOptions("pruned-kaiming", options, ["mode", "distribution", "scale"]),
@@ -239,7 +240,7 @@ export const prunedKaimingMethod: MethodEntry = {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { prunedOrthogonalMethod } from "./pruned.ts";
  * const shape = { kind: "dense", inFeatures: 8, outFeatures: 8 } as const;
  * const { mask } = prunedOrthogonalMethod.build()(
@@ -255,6 +256,7 @@ export const prunedOrthogonalMethod: MethodEntry = {
   paper: "Saxe et al., ICLR 2014; Xiao et al., ICML 2018; baseline of Nowak et al., ICML 2024",
   kinds: ["dense", "conv"],
   takesMask: true,
+  scoredWith: "pruned-orthogonal",
   build: (options?: Record<string, unknown>) => {
     for (const key of Object.keys(options ?? {})) {
       if (key !== "conv") {

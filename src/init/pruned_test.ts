@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { orthogonalityError } from "../linalg/gram.ts";
-import { stream } from "../rng/rng.ts";
+import { orthogonalityError } from "./orthogonality.ts";
+import { stream } from "../rng/mod.ts";
 import { blockOrthogonalKernel, prunedKaimingMethod, prunedOrthogonalMethod } from "./pruned.ts";
 import { randomMask } from "./random_mask.ts";
 import { type ConvShape, kernelSize, type LayerShape } from "./shape.ts";

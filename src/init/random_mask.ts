@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Rng } from "../rng/rng.ts";
+import type { Rng } from "../rng/mod.ts";
 import { kernelSize, shapeLabel } from "./shape.ts";
 import type { InitRequest, StreamFor } from "./types.ts";
 
@@ -47,7 +47,7 @@ export function maskCount(size: number, density: number): number {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { randomMask } from "./random_mask.ts";
  * const mask = randomMask(stream(0, "layer/0", "mask"), 10, 3);
  * equal(mask.length, 10);
@@ -82,7 +82,7 @@ export function randomMask(rng: Rng, size: number, count: number): Uint8Array {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { requestMask } from "./random_mask.ts";
  * const shape = { kind: "dense", inFeatures: 8, outFeatures: 4 } as const;
  * const mask = requestMask(

@@ -1,7 +1,9 @@
 /**
- * The registry of per-layer initialization methods: a plain `Map` from a
- * method's name to its {@linkcode MethodEntry}. `getMethod` fails loudly on a
- * typo, listing the valid names.
+ * The registry of per-layer initialization methods: a `Map` from a method's
+ * name to its {@linkcode MethodEntry}. `getMethod` fails loudly on a typo,
+ * listing the valid names. The built-in methods are registered here, one line
+ * each; `registerMethod` adds another (a user's initializer, a test's) until
+ * it is disposed, after checking the entry's every field.
  *
  * @module
  */
@@ -36,18 +38,148 @@ const ENTRIES: readonly MethodEntry[] = [
 ];
 
 /** Every registered method by name. Read it with {@linkcode getMethod} / {@linkcode methods}. */
-const REGISTRY: ReadonlyMap<string, MethodEntry> = _byName(ENTRIES);
+const _KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const REGISTRY: Map<string, MethodEntry> = new Map();
+for (const entry of ENTRIES) _add(entry);
+for (const entry of ENTRIES) _checkReferences(entry);
 
-/** Builds the map, refusing two entries with one name (a Map would silently keep the last). */
-function _byName(entries: readonly MethodEntry[]): Map<string, MethodEntry> {
-  const map = new Map<string, MethodEntry>();
-  for (const entry of entries) {
-    if (map.has(entry.name)) {
-      throw new RangeError(`registry: two methods are named ${JSON.stringify(entry.name)}`);
-    }
-    map.set(entry.name, entry);
+/** Adds one entry after checking its own fields (references are checked by the caller). */
+function _add(entry: MethodEntry): void {
+  const where = "registerMethod";
+  if (typeof entry !== "object" || entry === null) {
+    throw new TypeError(`${where}: expected a method entry object; got ${_show(entry)}`);
   }
-  return map;
+  const { name } = entry;
+  if (typeof name !== "string" || !_KEBAB.test(name)) {
+    throw new RangeError(
+      `${where}: name must be a kebab-case string such as "eoi"; got ${_show(name)}`,
+    );
+  }
+  if (REGISTRY.has(name)) {
+    throw new RangeError(`${where}: a method named ${JSON.stringify(name)} is already registered`);
+  }
+  for (const key of ["description", "paper"] as const) {
+    if (typeof entry[key] !== "string" || entry[key].trim() === "") {
+      throw new TypeError(
+        `${where}(${JSON.stringify(name)}): ${key} must be a non-empty string; got ${
+          _show(entry[key])
+        }`,
+      );
+    }
+  }
+  const kinds: unknown = entry.kinds;
+  if (
+    !Array.isArray(kinds) || kinds.length === 0 ||
+    !kinds.every((k) => k === "dense" || k === "conv")
+  ) {
+    throw new TypeError(
+      `${where}(${
+        JSON.stringify(name)
+      }): kinds must be a non-empty list of "dense" and "conv"; got ${_show(kinds)}`,
+    );
+  }
+  if (typeof entry.takesMask !== "boolean") {
+    throw new TypeError(
+      `${where}(${JSON.stringify(name)}): takesMask must be a boolean; got ${
+        _show(entry.takesMask)
+      }`,
+    );
+  }
+  if (typeof entry.scoredWith !== "string") {
+    throw new TypeError(
+      `${where}(${JSON.stringify(name)}): scoredWith must name a registered method; got ${
+        _show(entry.scoredWith)
+      }`,
+    );
+  }
+  for (const key of ["build", "minimumDensity", "appliesTo"] as const) {
+    const f: unknown = entry[key];
+    if ((key === "build" || f !== undefined) && typeof f !== "function") {
+      throw new TypeError(
+        `${where}(${JSON.stringify(name)}): ${key} must be a function; got ${_show(f)}`,
+      );
+    }
+  }
+  if ((entry.appliesTo === undefined) !== (entry.elsewhere === undefined)) {
+    throw new TypeError(
+      `${where}(${JSON.stringify(name)}): appliesTo and elsewhere come together; got only ${
+        entry.appliesTo === undefined ? "elsewhere" : "appliesTo"
+      }`,
+    );
+  }
+  if (entry.dctOffset !== undefined && typeof entry.dctOffset !== "boolean") {
+    throw new TypeError(
+      `${where}(${JSON.stringify(name)}): dctOffset must be a boolean; got ${
+        _show(entry.dctOffset)
+      }`,
+    );
+  }
+  REGISTRY.set(name, entry);
+}
+
+/** The methods an entry names (`scoredWith`, `elsewhere`) must be registered and support dense use. */
+function _checkReferences(entry: MethodEntry): void {
+  const named = [
+    ["scoredWith", entry.scoredWith],
+    ...(entry.elsewhere === undefined
+      ? []
+      : [["elsewhere.dense", entry.elsewhere.dense], ["elsewhere.conv", entry.elsewhere.conv]]),
+  ] as const;
+  for (const [field, target] of named) {
+    if (!REGISTRY.has(target)) {
+      throw new RangeError(
+        `registerMethod(${JSON.stringify(entry.name)}): ${field} names ${
+          JSON.stringify(target)
+        }, which is not registered; valid methods: ${[...REGISTRY.keys()].sort().join(", ")}`,
+      );
+    }
+  }
+}
+
+function _show(v: unknown): string {
+  if (typeof v === "function") return "a function";
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * Registers a method until the returned handle is disposed (`using`, or call
+ * `unregister()`): a user's initializer, or a test's. Every field is checked
+ * (kebab-case name not yet taken, non-empty description and paper, kinds,
+ * functions, `scoredWith` and `elsewhere` naming registered methods).
+ *
+ * @throws {RangeError} for a taken or malformed name or a reference to an unknown method.
+ * @throws {TypeError} for a field of the wrong type.
+ * @example A new initializer, registered for the length of a block
+ * ```ts
+ * import { equal, throws } from "node:assert/strict";
+ * import { getMethod, registerMethod } from "./registry.ts";
+ * {
+ *   using _ = registerMethod({
+ *     ...getMethod("pruned-kaiming"), name: "my-kaiming", description: "A copy", paper: "none",
+ *   });
+ *   equal(getMethod("my-kaiming").scoredWith, "pruned-kaiming");
+ * }
+ * throws(() => getMethod("my-kaiming"), /unknown method "my-kaiming"/);
+ * ```
+ */
+export function registerMethod(
+  entry: MethodEntry,
+): { unregister(): void; [Symbol.dispose](): void } {
+  _add(entry);
+  try {
+    _checkReferences(entry);
+  } catch (e) {
+    REGISTRY.delete(entry.name);
+    throw e;
+  }
+  const unregister = () => {
+    if (REGISTRY.get(entry.name) === entry) REGISTRY.delete(entry.name);
+  };
+  return { unregister, [Symbol.dispose]: unregister };
 }
 
 /**

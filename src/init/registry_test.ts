@@ -12,6 +12,10 @@ const NOT_METHOD_FILES = new Set([
   "initialize.ts",
   "allocation.ts",
   "random_mask.ts",
+  "kernel_io.ts",
+  "orthogonality.ts",
+  "density.ts",
+  "mod.ts",
 ]);
 
 function isMethodEntry(v: unknown): v is MethodEntry {

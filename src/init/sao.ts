@@ -9,10 +9,9 @@
  * @module
  */
 
-import { haarOrthogonal } from "../linalg/haar.ts";
-import { leftSingularVectors } from "../linalg/svd.ts";
-import { centreTapOffset, channelDims, checkDensity, checkGain } from "../linalg/kernel_io.ts";
-import type { Rng } from "../rng/rng.ts";
+import { haarOrthogonal, leftSingularVectors } from "../linalg/mod.ts";
+import { centreTapOffset, channelDims, checkDensity, checkGain } from "./kernel_io.ts";
+import type { Rng } from "../rng/mod.ts";
 import { kernelSize, type LayerShape, shapeLabel, validateShape } from "./shape.ts";
 import type { Activation, InitRequest, LayerInit, MethodEntry, StreamFor } from "./types.ts";
 
@@ -210,8 +209,8 @@ function _sao(options: Required<SaoOptions>) {
  * @example
  * ```ts
  * import { equal, ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
- * import { orthogonalityError } from "../linalg/gram.ts";
+ * import { stream } from "../rng/mod.ts";
+ * import { orthogonalityError } from "./orthogonality.ts";
  * import { saoMethod } from "./sao.ts";
  * const shape = { kind: "dense", inFeatures: 16, outFeatures: 16 } as const;
  * const { weights, mask } = saoMethod.build()(
@@ -228,5 +227,12 @@ export const saoMethod: MethodEntry = {
   paper: "Esguerra et al., IEEE Access 2023",
   kinds: ["dense", "conv"],
   takesMask: false,
+  scoredWith: "pruned-orthogonal",
+  // The paper's rule: in a network only square layers get SAO; the others are dense orthogonal.
+  appliesTo: (shape) =>
+    shape.kind === "dense"
+      ? shape.inFeatures === shape.outFeatures
+      : shape.inChannels === shape.outChannels,
+  elsewhere: { dense: "orthogonal", conv: "delta-orthogonal" },
   build: (options?: Record<string, unknown>) => _sao(_parseOptions(options)),
 };

@@ -1,6 +1,6 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
-import { orthogonalityError } from "../linalg/gram.ts";
-import { stream } from "../rng/rng.ts";
+import { orthogonalityError } from "./orthogonality.ts";
+import { stream } from "../rng/mod.ts";
 import { saoDensities, saoMethod } from "./sao.ts";
 import { convShape, denseShape, type LayerShape } from "./shape.ts";
 import type { Activation, LayerInit } from "./types.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Rng } from "../rng/rng.ts";
+import type { Rng } from "../rng/mod.ts";
 import type { LayerShape } from "./shape.ts";
 
 /**
@@ -101,7 +101,7 @@ export interface LayerInit {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import type { StreamFor } from "./types.ts";
  * const streams: StreamFor = (purpose) => stream(0, "layer/0", purpose);
  * equal(streams("mask").uniform(), streams("mask").uniform()); // same purpose, same draws
@@ -115,7 +115,7 @@ export type StreamFor = (purpose: string) => Rng;
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import type { Initializer } from "./types.ts";
  * // Identity on the diagonal, density ignored.
  * const identity: Initializer = ({ shape }) => {
@@ -141,7 +141,11 @@ export type Initializer = (
 ) => LayerInit;
 
 /**
- * One registered method.
+ * One registered method, described by data: everything the rest of the suite
+ * needs to know about it (which layers it supports, whether it takes a given
+ * mask, how networks that use it are scored, its smallest density, which layers
+ * it applies to) is a field here; code above `src/init/` never compares a
+ * method's name to a string.
  *
  * @example
  * ```ts
@@ -150,7 +154,8 @@ export type Initializer = (
  * import type { MethodEntry } from "./types.ts";
  * const entry: MethodEntry = getMethod("eoi");
  * equal(entry.takesMask, false);
- * equal(entry.kinds.includes("conv"), true);
+ * equal(entry.scoredWith, "pruned-orthogonal");
+ * equal(entry.minimumDensity?.({ kind: "dense", inFeatures: 784, outFeatures: 100 }), 1 / 784);
  * ```
  */
 export interface MethodEntry<O = Record<string, unknown>> {
@@ -164,6 +169,35 @@ export interface MethodEntry<O = Record<string, unknown>> {
   readonly kinds: readonly ("dense" | "conv")[];
   /** True if the method honours `InitRequest.mask` (see there). */
   readonly takesMask: boolean;
+  /**
+   * The registered dense method (used at density 1) whose network a
+   * network-level score (SNIP, GraSP, SynFlow) ranks before this method fills
+   * the mask: `"pruned-kaiming"` for the variance-scaling family,
+   * `"pruned-orthogonal"` for the orthogonal family.
+   */
+  readonly scoredWith: string;
+  /**
+   * The smallest density the method reaches on a shape (EOI: the padded
+   * identity's). A network raises a layer's allocated density to it. Absent:
+   * any density down to one entry.
+   */
+  readonly minimumDensity?: (shape: LayerShape) => number;
+  /**
+   * The layers the method applies to in a network (SAO: square layers only).
+   * Absent: every layer of a supported kind.
+   */
+  readonly appliesTo?: (shape: LayerShape) => boolean;
+  /**
+   * The registered methods, used dense, of the layers `appliesTo` rejects, by
+   * layer kind (SAO: `"orthogonal"` and `"delta-orthogonal"`). Required with
+   * `appliesTo`.
+   */
+  readonly elsewhere?: { readonly dense: string; readonly conv: string };
+  /**
+   * True when the method is the sparse part `S` of a DCT+S layer: a network
+   * using it gets a frozen orthonormal DCT offset in every layer.
+   */
+  readonly dctOffset?: boolean;
   /** Builds the initializer; options are fixed here, sampling happens on call. */
   readonly build: (options?: O) => Initializer;
 }

@@ -66,7 +66,7 @@ export type Distribution = "normal" | "uniform";
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { varianceScaling, type VarianceScalingOptions } from "./variance_scaling.ts";
  * const options: VarianceScalingOptions = { mode: "fan-in", distribution: "uniform", scale: 3 };
  * const { weights } = varianceScaling(options)(
@@ -188,7 +188,7 @@ export function parseVarianceScalingOptions(
  * @example Per-unit fan-in scaling keeps Σ w² / fan_in of each unit near the scale
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { varianceScaling } from "./variance_scaling.ts";
  * const init = varianceScaling({ mode: "fan-in", perUnit: true, scale: 2 });
  * const shape = { kind: "dense", inFeatures: 400, outFeatures: 2 } as const;
@@ -277,21 +277,32 @@ export function varianceScaling(options: VarianceScalingOptions = {}): Initializ
   };
 }
 
-/** Builds a method entry whose options are a validated subset of the builder's. */
-function _entry(
-  name: string,
-  description: string,
-  paper: string,
-  fixed: VarianceScalingOptions,
-  allowed: readonly (keyof VarianceScalingOptions)[],
-  takesMask: boolean,
-): MethodEntry {
+/** What {@linkcode _entry} needs to describe one variance-scaling method. */
+interface _EntrySpec {
+  readonly name: string;
+  readonly description: string;
+  readonly paper: string;
+  /** Builder options the method fixes. */
+  readonly fixed: VarianceScalingOptions;
+  /** Builder options a user may set. */
+  readonly allowed: readonly (keyof VarianceScalingOptions)[];
+  readonly takesMask: boolean;
+}
+
+/**
+ * Builds a method entry whose options are a validated subset of the
+ * builder's. Networks using it are scored on dense Kaiming weights (the
+ * variance-scaling family).
+ */
+function _entry(spec: _EntrySpec): MethodEntry {
+  const { name, description, paper, fixed, allowed, takesMask } = spec;
   return {
     name,
     description,
     paper,
     kinds: ["dense", "conv"],
     takesMask,
+    scoredWith: "pruned-kaiming",
     build: (options?: Record<string, unknown>) =>
       varianceScaling({ ...parseVarianceScalingOptions(name, options, allowed), ...fixed }),
   };
@@ -305,7 +316,7 @@ function _entry(
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { kaimingMethod } from "./variance_scaling.ts";
  * const init = kaimingMethod.build();
  * const shape = { kind: "dense", inFeatures: 3, outFeatures: 2 } as const;
@@ -314,14 +325,14 @@ function _entry(
  * equal(weights.every((w) => w !== 0), true);
  * ```
  */
-export const kaimingMethod: MethodEntry = _entry(
-  "kaiming",
-  "Dense He initialization: N(0, scale/fan_in), scale 2 for ReLU, 1 otherwise.",
-  "He et al., ICCV 2015",
-  { dense: true },
-  ["mode", "distribution", "scale"],
-  false,
-);
+export const kaimingMethod: MethodEntry = _entry({
+  name: "kaiming",
+  description: "Dense He initialization: N(0, scale/fan_in), scale 2 for ReLU, 1 otherwise.",
+  paper: "He et al., ICCV 2015",
+  fixed: { dense: true },
+  allowed: ["mode", "distribution", "scale"],
+  takesMask: false,
+});
 
 /**
  * `"glorot"`: dense Glorot/Xavier initialization, `N(0, 2/(fan_in+fan_out))`
@@ -330,7 +341,7 @@ export const kaimingMethod: MethodEntry = _entry(
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { glorotMethod } from "./variance_scaling.ts";
  * const init = glorotMethod.build({ distribution: "uniform" });
  * const shape = { kind: "dense", inFeatures: 4, outFeatures: 2 } as const;
@@ -338,14 +349,14 @@ export const kaimingMethod: MethodEntry = _entry(
  * ok(weights.every((w) => Math.abs(w) <= 1)); // limit √(3·2/6) = 1
  * ```
  */
-export const glorotMethod: MethodEntry = _entry(
-  "glorot",
-  "Dense Glorot initialization: N(0, 2/(fan_in+fan_out)) or its uniform variant.",
-  "Glorot & Bengio, AISTATS 2010",
-  { dense: true, mode: "fan-avg", scale: 1 },
-  ["distribution"],
-  false,
-);
+export const glorotMethod: MethodEntry = _entry({
+  name: "glorot",
+  description: "Dense Glorot initialization: N(0, 2/(fan_in+fan_out)) or its uniform variant.",
+  paper: "Glorot & Bengio, AISTATS 2010",
+  fixed: { dense: true, mode: "fan-avg", scale: 1 },
+  allowed: ["distribution"],
+  takesMask: false,
+});
 
 /**
  * `"fan-in-scaled"`: sparse-aware initialization (Evci et al.): each kept
@@ -357,7 +368,7 @@ export const glorotMethod: MethodEntry = _entry(
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { fanInScaledMethod } from "./variance_scaling.ts";
  * const shape = { kind: "dense", inFeatures: 2, outFeatures: 2 } as const;
  * const mask = new Uint8Array([1, 0, 0, 0]); // unit 0 has one input, unit 1 none
@@ -369,14 +380,14 @@ export const glorotMethod: MethodEntry = _entry(
  * equal(weights[1] + weights[2] + weights[3], 0);
  * ```
  */
-export const fanInScaledMethod: MethodEntry = _entry(
-  "fan-in-scaled",
-  "Sparse-aware init: N(0, scale/max(1, fan_in_i)) with each unit's kept fan-in.",
-  "Evci et al., AAAI 2022",
-  { perUnit: true },
-  ["mode", "distribution", "scale"],
-  true,
-);
+export const fanInScaledMethod: MethodEntry = _entry({
+  name: "fan-in-scaled",
+  description: "Sparse-aware init: N(0, scale/max(1, fan_in_i)) with each unit's kept fan-in.",
+  paper: "Evci et al., AAAI 2022",
+  fixed: { perUnit: true },
+  allowed: ["mode", "distribution", "scale"],
+  takesMask: true,
+});
 
 /**
  * `"layer-scaled"`: the dense Kaiming variance divided by the layer's
@@ -387,7 +398,7 @@ export const fanInScaledMethod: MethodEntry = _entry(
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { layerScaledMethod } from "./variance_scaling.ts";
  * const shape = { kind: "dense", inFeatures: 4, outFeatures: 4 } as const;
  * const { mask } = layerScaledMethod.build()(
@@ -397,11 +408,11 @@ export const fanInScaledMethod: MethodEntry = _entry(
  * equal(mask.reduce((a, b) => a + b, 0), 4);
  * ```
  */
-export const layerScaledMethod: MethodEntry = _entry(
-  "layer-scaled",
-  "Dense variance divided by the layer's density, on a sparse mask.",
-  "Evci et al., AAAI 2022 (the layer-wise baseline)",
-  { layerScaled: true },
-  ["mode", "distribution", "scale"],
-  true,
-);
+export const layerScaledMethod: MethodEntry = _entry({
+  name: "layer-scaled",
+  description: "Dense variance divided by the layer's density, on a sparse mask.",
+  paper: "Evci et al., AAAI 2022 (the layer-wise baseline)",
+  fixed: { layerScaled: true },
+  allowed: ["mode", "distribution", "scale"],
+  takesMask: true,
+});

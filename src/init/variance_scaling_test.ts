@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { prunedKaimingMethod } from "./pruned.ts";
 import { randomMask } from "./random_mask.ts";
 import { kernelSize, type LayerShape } from "./shape.ts";

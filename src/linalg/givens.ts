@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Rng } from "../rng/rng.ts";
+import type { Rng } from "../rng/mod.ts";
 
 /**
  * Result of {@linkcode givensSparseOrthogonal}: a `rows × cols` matrix in
@@ -16,7 +16,7 @@ import type { Rng } from "../rng/rng.ts";
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { type GivensResult, givensSparseOrthogonal } from "./givens.ts";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * const g: GivensResult = givensSparseOrthogonal(stream(0, "doc"), 2, 3, 1);
  * equal(g.colStart.length, g.cols + 1);
  * equal(g.colStart[g.cols], g.nonZeros);
@@ -71,7 +71,7 @@ const _EPS = 1e-12;
  * @example 4 × 6 at density 0.5: about 12 non-zeros, orthonormal rows
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { givensDense, givensSparseOrthogonal } from "./givens.ts";
  * import { matrixOrthogonalityError } from "./gram.ts";
  * const g = givensSparseOrthogonal(stream(0, "doc", "weights"), 4, 6, 0.5);
@@ -215,7 +215,7 @@ function _store(
  * @example
  * ```ts
  * import { deepEqual } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { givensDense, givensSparseOrthogonal } from "./givens.ts";
  * // density 1/3 is the padded identity itself
  * const g = givensSparseOrthogonal(stream(0, "doc"), 2, 3, 1 / 3);

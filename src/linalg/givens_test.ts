@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { type Rng, stream } from "../rng/rng.ts";
+import { type Rng, stream } from "../rng/mod.ts";
 import { givensDense, givensSparseOrthogonal } from "./givens.ts";
 import { matrixOrthogonalityError } from "./gram.ts";
 

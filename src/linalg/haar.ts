@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Rng } from "../rng/rng.ts";
+import type { Rng } from "../rng/mod.ts";
 import { _accumulateQ, _householderVector } from "./householder.ts";
 
 /**
@@ -25,7 +25,7 @@ import { _accumulateQ, _householderVector } from "./householder.ts";
  * @example A 3 × 5 matrix has orthonormal rows
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { haarOrthogonal } from "./haar.ts";
  * const q = haarOrthogonal(stream(0, "doc", "weights"), 3, 5);
  * let dot01 = 0, norm0 = 0;

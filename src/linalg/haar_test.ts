@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { matrixOrthogonalityError } from "./gram.ts";
 import { haarOrthogonal } from "./haar.ts";
 

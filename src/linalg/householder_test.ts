@@ -1,5 +1,5 @@
 import { equal, ok, throws } from "node:assert/strict";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { matrixOrthogonalityError } from "./gram.ts";
 import { qrOrthonormal } from "./householder.ts";
 

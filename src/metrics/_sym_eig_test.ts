@@ -1,5 +1,5 @@
 import { ok, throws } from "node:assert/strict";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { symmetricEigenvalues } from "./_sym_eig.ts";
 
 Deno.test("symmetricEigenvalues() recovers the spectrum of Q·diag(λ)·Qᵀ for a random orthogonal Q", () => {

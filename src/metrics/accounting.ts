@@ -17,10 +17,9 @@
  * @module
  */
 
-import { kernelSize, shapeLabel } from "../init/shape.ts";
-import { layerShapes } from "../nn/shapes.ts";
-import type { ModelConfig } from "../nn/types.ts";
-import type { Accounting } from "../train/types.ts";
+import { kernelSize, shapeLabel } from "../init/mod.ts";
+import { layerShapes, type ModelConfig } from "../nn/mod.ts";
+import type { Accounting } from "./types.ts";
 
 /**
  * Accounting of a network (see the module doc).

@@ -1,5 +1,5 @@
 import { equal, throws } from "node:assert/strict";
-import type { ModelConfig } from "../nn/types.ts";
+import type { ModelConfig } from "../nn/mod.ts";
 import { accounting } from "./accounting.ts";
 
 Deno.test("accounting() of the paper's 7-layer MLP counts kernels, biases and multiply-adds", () => {

@@ -7,13 +7,15 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { orthogonalityError } from "../linalg/gram.ts";
-import { effectiveKernels } from "../nn/network.ts";
-import type { Network } from "../nn/types.ts";
-import { type Batch, crossEntropy } from "../prune/_loss.ts";
-import { maskDensities, masksDensity } from "../prune/global_mask.ts";
-import { kernelSize, shapeLabel } from "../init/shape.ts";
-import type { InitMetrics, SpectrumSummary } from "../train/types.ts";
+import {
+  kernelSize,
+  maskDensities,
+  masksDensity,
+  orthogonalityError,
+  shapeLabel,
+} from "../init/mod.ts";
+import { type Batch, crossEntropy, effectiveKernels, type Network } from "../nn/mod.ts";
+import type { InitMetrics, SpectrumSummary } from "./types.ts";
 import { symmetricEigenvalues } from "./_sym_eig.ts";
 import { deadUnits, pathCut } from "./connectivity.ts";
 
@@ -74,7 +76,7 @@ export function summarize(values: ArrayLike<number>): SpectrumSummary {
  * import { ok } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { jacobianSingularValues } from "./at_init.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(
@@ -144,7 +146,7 @@ export async function jacobianSingularValues(
  * import { equal, ok } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { measureAtInit } from "./at_init.ts";
  * await tf.setBackend("cpu");
  * const values = [

@@ -1,11 +1,9 @@
 import { equal, ok } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import type { LayerShape } from "../init/shape.ts";
-import { buildNetwork } from "../nn/network.ts";
-import { layerShapes } from "../nn/shapes.ts";
-import type { LayerValues, ModelConfig } from "../nn/types.ts";
-import { stream } from "../rng/rng.ts";
+import type { LayerShape } from "../init/mod.ts";
+import { buildNetwork, layerShapes, type LayerValues, type ModelConfig } from "../nn/mod.ts";
+import { stream } from "../rng/mod.ts";
 import { measureAtInit } from "./at_init.ts";
 
 await tf.setBackend("cpu");

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { kernelSize, type LayerShape, shapeLabel } from "../init/shape.ts";
+import { kernelSize, type LayerShape, shapeLabel } from "../init/mod.ts";
 
 function _inOutTaps(shape: LayerShape): [number, number, number] {
   return shape.kind === "dense"

@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { convShape, denseShape, type LayerShape } from "../init/shape.ts";
+import { convShape, denseShape, type LayerShape } from "../init/mod.ts";
 import { deadUnits, pathCut } from "./connectivity.ts";
 
 const dense = denseShape;

@@ -6,7 +6,7 @@
 
 import { equal } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 
 /**
  * A tensor of standard normals from the stream `(seed, where, name)`.

@@ -6,7 +6,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { type Activation, ACTIVATIONS } from "../init/types.ts";
+import { type Activation, ACTIVATIONS } from "../init/mod.ts";
 
 /**
  * Checks that `activation` is one of {@linkcode ACTIVATIONS}.

@@ -2,7 +2,7 @@ import { deepEqual, ok, throws } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
-import { type Activation, ACTIVATIONS } from "../init/types.ts";
+import { type Activation, ACTIVATIONS } from "../init/mod.ts";
 import { activate, validateActivation } from "./activation.ts";
 
 await tf.setBackend("cpu");

@@ -25,7 +25,40 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { installWasmMatMulFix } from "./wasm_matmul.ts";
-import type { BackendName, Provenance } from "../train/types.ts";
+
+/**
+ * tfjs backends; `auto` = webgpu on a real (non-fallback) GPU adapter, else wasm.
+ */
+export type BackendName = "auto" | "webgpu" | "wasm" | "cpu";
+
+/**
+ * Versions and environment a result was produced with.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { Provenance } from "./backend.ts";
+ * const p: Provenance = {
+ *   backend: "cpu", tfjsVersion: "4.22.0", denoVersion: Deno.version.deno,
+ *   v8Version: Deno.version.v8, os: Deno.build.os, arch: Deno.build.arch,
+ * };
+ * equal(p.backend, "cpu");
+ * ```
+ */
+export interface Provenance {
+  /** tfjs backend that ran the cell (`none` if none was initialized). */
+  readonly backend: string;
+  /** Version of tfjs-core. */
+  readonly tfjsVersion: string;
+  /** Version of Deno. */
+  readonly denoVersion: string;
+  /** Version of V8. */
+  readonly v8Version: string;
+  /** Operating system (`Deno.build.os`). */
+  readonly os: string;
+  /** CPU architecture (`Deno.build.arch`). */
+  readonly arch: string;
+}
 
 /**
  * Backends {@linkcode useBackend} accepts.

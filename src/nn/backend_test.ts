@@ -7,8 +7,8 @@ import {
   isSoftwareAdapter,
   useBackend,
 } from "./backend.ts";
-import type { BackendName } from "../train/types.ts";
-import { stream } from "../rng/rng.ts";
+import type { BackendName } from "./backend.ts";
+import { stream } from "../rng/mod.ts";
 
 const HAS_GPU = (navigator as Navigator & { gpu?: GPU }).gpu !== undefined;
 

@@ -2,7 +2,7 @@ import { deepEqual, equal, throws } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { circularPad, circularPadBy, samePadding } from "./circular_pad.ts";
 
 await tf.setBackend("cpu");

@@ -28,9 +28,14 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
-import { dctOffset } from "../init/dct.ts";
-import { kernelDims, kernelSize, type LayerShape, shapeLabel } from "../init/shape.ts";
-import type { Activation } from "../init/types.ts";
+import {
+  type Activation,
+  dctOffset,
+  kernelDims,
+  kernelSize,
+  type LayerShape,
+  shapeLabel,
+} from "../init/mod.ts";
 import { activate, validateActivation } from "./activation.ts";
 import { circularConv2d } from "./circular_conv.ts";
 import { dense } from "./dense.ts";

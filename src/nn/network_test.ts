@@ -1,10 +1,15 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { dctOffset } from "../init/dct.ts";
-import { fans, kernelSize, type LayerShape } from "../init/shape.ts";
-import { type Activation, ACTIVATIONS } from "../init/types.ts";
-import { stream } from "../rng/rng.ts";
+import {
+  type Activation,
+  ACTIVATIONS,
+  dctOffset,
+  fans,
+  kernelSize,
+  type LayerShape,
+} from "../init/mod.ts";
+import { stream } from "../rng/mod.ts";
 import { useBackend } from "./backend.ts";
 import { buildNetwork, effectiveKernels, reapplyMasks } from "./network.ts";
 import { layerShapes } from "./shapes.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { LayerShape } from "../init/shape.ts";
+import type { LayerShape } from "../init/mod.ts";
 import type { ModelConfig } from "./types.ts";
 
 /**

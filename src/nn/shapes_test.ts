@@ -1,6 +1,6 @@
 import { deepEqual, throws } from "node:assert/strict";
 import { layerShapes } from "./shapes.ts";
-import { kernelDims } from "../init/shape.ts";
+import { kernelDims } from "../init/mod.ts";
 
 Deno.test("layerShapes() gives a CNN depth 3x3 circular convs then a dense classifier", () => {
   const shapes = layerShapes({

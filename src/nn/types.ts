@@ -10,8 +10,7 @@
  */
 
 import type * as tf from "@tensorflow/tfjs-core";
-import type { LayerShape } from "../init/shape.ts";
-import type { Activation } from "../init/types.ts";
+import type { Activation, LayerShape } from "../init/mod.ts";
 
 /**
  * Which architecture; both end in 10 logits.

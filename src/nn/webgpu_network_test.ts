@@ -1,7 +1,7 @@
 import { ok } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initializeLayer } from "../init/initialize.ts";
-import { stream } from "../rng/rng.ts";
+import { initializeLayer } from "../init/mod.ts";
+import { stream } from "../rng/mod.ts";
 import { useBackend } from "./backend.ts";
 import { buildNetwork } from "./network.ts";
 import { layerShapes } from "./shapes.ts";

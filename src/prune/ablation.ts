@@ -8,8 +8,13 @@
  * @module
  */
 
-import type { Rng } from "../rng/rng.ts";
-import { countNonZeros } from "./global_mask.ts";
+import type { Rng } from "../rng/mod.ts";
+import { countNonZeros } from "../init/mod.ts";
+
+/**
+ * Sanity ablations (Frankle et al. 2021).
+ */
+export type Ablation = "none" | "shuffle-mask" | "resample-weights";
 
 /**
  * Stream name for mask shuffling (used with `stream(seed, "layer/l", SHUFFLE_STREAM)`).
@@ -17,7 +22,7 @@ import { countNonZeros } from "./global_mask.ts";
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { SHUFFLE_STREAM, shuffleMask } from "./ablation.ts";
  * equal(SHUFFLE_STREAM, "ablation/shuffle");
  * const m = shuffleMask(new Uint8Array([1, 1, 0, 0]), stream(0, "layer/0", SHUFFLE_STREAM));
@@ -51,7 +56,7 @@ export const RESAMPLE_STREAM = "ablation/resample";
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { shuffleMask } from "./ablation.ts";
  * const m = shuffleMask(new Uint8Array([1, 1, 1, 0, 0, 0, 0, 0]), stream(0, "layer/0", "ablation/shuffle"));
  * equal(m.reduce((s, v) => s + v, 0), 3);
@@ -77,7 +82,7 @@ export function shuffleMask(mask: ArrayLike<number>, rng: Rng): Uint8Array {
  * @example
  * ```ts
  * import { deepEqual } from "node:assert/strict";
- * import { stream } from "../rng/rng.ts";
+ * import { stream } from "../rng/mod.ts";
  * import { shuffleValues } from "./ablation.ts";
  * const r = shuffleValues(new Float32Array([3, 0, 0, 5]), new Uint8Array([1, 0, 0, 1]), stream(0, "doc"));
  * deepEqual([...r.weights].filter((v) => v !== 0).sort(), [3, 5]);

@@ -1,7 +1,7 @@
 import { deepEqual, equal, notDeepEqual, ok, throws } from "node:assert/strict";
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { shuffleMask, shuffleValues } from "./ablation.ts";
-import { countNonZeros } from "./global_mask.ts";
+import { countNonZeros } from "../init/mod.ts";
 
 function blockMask(n: number, k: number): Uint8Array {
   const m = new Uint8Array(n);

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { kernelSize, type LayerShape, shapeLabel, validateShape } from "../init/shape.ts";
+import { kernelSize, type LayerShape, shapeLabel, validateShape } from "../init/mod.ts";
 
 /**
  * Options of {@linkcode approxIsometry}.

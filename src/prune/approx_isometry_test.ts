@@ -1,6 +1,6 @@
 import { equal, ok, throws } from "node:assert/strict";
-import type { LayerShape } from "../init/shape.ts";
-import { stream } from "../rng/rng.ts";
+import type { LayerShape } from "../init/mod.ts";
+import { stream } from "../rng/mod.ts";
 import { approxIsometry, isometryError } from "./approx_isometry.ts";
 
 function sparseLayer(p: number, q: number, d: number, seed: number) {

@@ -1,12 +1,7 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { stream } from "../rng/rng.ts";
-import {
-  countNonZeros,
-  globalTopK,
-  maskDensities,
-  masksDensity,
-  selectTopCount,
-} from "./global_mask.ts";
+import { stream } from "../rng/mod.ts";
+import { countNonZeros, maskDensities, masksDensity } from "../init/mod.ts";
+import { globalTopK, selectTopCount } from "./global_mask.ts";
 
 Deno.test("globalTopK() keeps exactly round(density · total) entries for many densities", () => {
   const rng = stream(1, "test/global_mask");

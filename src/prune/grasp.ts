@@ -22,8 +22,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { Network } from "../nn/types.ts";
-import { type Batch, crossEntropy } from "./_loss.ts";
+import { type Batch, crossEntropy, type Network } from "../nn/mod.ts";
 import { globalTopK } from "./global_mask.ts";
 
 /**
@@ -57,7 +56,7 @@ function _grads(network: Network, batch: Batch, kernels: readonly tf.Tensor[], t
  * import { ok } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { hessianGradientProduct } from "./grasp.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(
@@ -104,7 +103,7 @@ export function hessianGradientProduct(
  * import { equal } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { graspScores } from "./grasp.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(
@@ -154,7 +153,7 @@ export async function graspScores(
  * import { equal } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { grasp } from "./grasp.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(

@@ -6,8 +6,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { Network } from "../nn/types.ts";
-import { type Batch, crossEntropy } from "./_loss.ts";
+import { type Batch, crossEntropy, type Network } from "../nn/mod.ts";
 import { globalTopK } from "./global_mask.ts";
 
 /**
@@ -20,7 +19,7 @@ import { globalTopK } from "./global_mask.ts";
  * import { equal } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { snipScores } from "./snip.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(
@@ -65,7 +64,7 @@ export async function snipScores(network: Network, batch: Batch): Promise<Float6
  * import { equal } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { snip } from "./snip.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(

@@ -1,12 +1,9 @@
 import { deepEqual, equal, notDeepEqual, ok, rejects } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { kernelSize } from "../init/shape.ts";
-import { buildNetwork } from "../nn/network.ts";
-import { layerShapes } from "../nn/shapes.ts";
-import type { ModelConfig, Network } from "../nn/types.ts";
-import { stream } from "../rng/rng.ts";
-import { countNonZeros } from "./global_mask.ts";
+import { countNonZeros, kernelSize } from "../init/mod.ts";
+import { buildNetwork, layerShapes, type ModelConfig, type Network } from "../nn/mod.ts";
+import { stream } from "../rng/mod.ts";
 import { grasp, graspScores } from "./grasp.ts";
 import { snip, snipScores } from "./snip.ts";
 

@@ -24,7 +24,7 @@
  * @module
  */
 
-import { kernelSize, type LayerShape, shapeLabel, validateShape } from "../init/shape.ts";
+import { kernelSize, type LayerShape, shapeLabel, validateShape } from "../init/mod.ts";
 import { selectTopCount } from "./global_mask.ts";
 
 /**

@@ -1,7 +1,6 @@
 import { equal, ok, throws } from "node:assert/strict";
-import { kernelSize, type LayerShape } from "../init/shape.ts";
-import { stream } from "../rng/rng.ts";
-import { countNonZeros } from "./global_mask.ts";
+import { countNonZeros, kernelSize, type LayerShape } from "../init/mod.ts";
+import { stream } from "../rng/mod.ts";
 import { synflow, synflowScores } from "./synflow.ts";
 
 function mlp(depth: number, width: number, input = 12, classes = 4): LayerShape[] {

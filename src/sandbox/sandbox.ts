@@ -10,8 +10,7 @@
  * @module
  */
 
-import type { InitializedLayer, InitializeLayerOptions } from "../init/initialize.ts";
-import type { LayerShape } from "../init/shape.ts";
+import type { InitializedLayer, InitializeLayerOptions, LayerShape } from "../init/mod.ts";
 
 /**
  * Worker options of the sandbox: a module worker with every permission denied.
@@ -44,7 +43,7 @@ export interface SandboxOptions {
  * @example
  * ```ts
  * import { deepEqual } from "node:assert/strict";
- * import { initializeLayer } from "../init/initialize.ts";
+ * import { initializeLayer } from "../init/mod.ts";
  * import { initializeInSandbox } from "./sandbox.ts";
  * const shape = { kind: "dense", inFeatures: 16, outFeatures: 16 } as const;
  * const inside = await initializeInSandbox("eoi", shape, { density: 0.25, seed: 1 });
@@ -61,7 +60,7 @@ export function initializeInSandbox(
   const timeoutMs = sandbox.timeoutMs ?? 60_000;
   const where = `initializeInSandbox(${JSON.stringify(method)}, ${JSON.stringify(shape)})`;
   const worker = new Worker(
-    new URL("./worker.ts", import.meta.url),
+    new URL("./_worker.ts", import.meta.url),
     SANDBOX_WORKER_OPTIONS as unknown as WorkerOptions,
   );
   return new Promise<InitializedLayer>((resolve, reject) => {

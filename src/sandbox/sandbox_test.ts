@@ -1,7 +1,5 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { initializeLayer } from "../init/initialize.ts";
-import { methods } from "../init/registry.ts";
-import { convShape, denseShape, type LayerShape } from "../init/shape.ts";
+import { convShape, denseShape, initializeLayer, type LayerShape, methods } from "../init/mod.ts";
 import { initializeInSandbox, SANDBOX_WORKER_OPTIONS } from "./sandbox.ts";
 
 const CASES: readonly { shape: LayerShape; density: number }[] = [

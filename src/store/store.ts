@@ -16,7 +16,7 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { dirname } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { Machine } from "../grid/provenance.ts";
+import type { Machine } from "../cell/mod.ts";
 
 /**
  * Outcome of a job. `failed` rows are retried on request; `diverged` rows are results.

@@ -7,7 +7,7 @@
 
 import { createHash } from "node:crypto";
 import type * as tf from "@tensorflow/tfjs-core";
-import type { Network } from "../nn/types.ts";
+import type { Network } from "../nn/mod.ts";
 
 /**
  * SHA-256 (lower-case hex) of a sequence of float32 arrays. Each array is

@@ -23,8 +23,7 @@ import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core's Node bundle registers no gradient functions; the union package
 // registers all of them (and shares tfjs-core's engine).
 import "@tensorflow/tfjs";
-import type { Network } from "../nn/types.ts";
-import { installWasmMatMulFix } from "../nn/wasm_matmul.ts";
+import { installWasmMatMulFix, type Network, softmaxCrossEntropy } from "../nn/mod.ts";
 
 export { installWasmMatMulFix };
 
@@ -36,7 +35,7 @@ export { installWasmMatMulFix };
  * import { equal } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { createTrainStep, type SgdOptions } from "./step.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(
@@ -90,7 +89,7 @@ export interface StepStats {
  * import { equal } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { buildNetwork } from "../nn/network.ts";
+ * import { buildNetwork } from "../nn/mod.ts";
  * import { createTrainStep, type TrainStep } from "./step.ts";
  * await tf.setBackend("cpu");
  * const net = buildNetwork(
@@ -122,28 +121,6 @@ export interface TrainStep {
   readonly velocities: readonly tf.Variable[];
   /** Frees the velocities (not the network). */
   dispose(): void;
-}
-
-/**
- * Mean softmax cross-entropy of logits against one-hot labels, computed with
- * a log-softmax (numerically stable for large logits).
- *
- * @example
- * ```ts
- * import { ok } from "node:assert/strict";
- * import * as tf from "@tensorflow/tfjs-core";
- * import "@tensorflow/tfjs-backend-cpu";
- * import { softmaxCrossEntropy } from "./step.ts";
- * await tf.setBackend("cpu");
- * const loss = softmaxCrossEntropy(tf.zeros([2, 10]), tf.oneHot([3, 4], 10));
- * ok(Math.abs(loss.dataSync()[0] - Math.log(10)) < 1e-6);
- * ```
- */
-export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const logProbabilities = tf.logSoftmax(logits as tf.Tensor2D);
-    return tf.neg(tf.mean(tf.sum(tf.mul(labels, logProbabilities), 1))) as tf.Scalar;
-  });
 }
 
 /**

@@ -1,9 +1,9 @@
 import { equal, ok, throws } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import type { Network } from "../nn/types.ts";
-import { stream } from "../rng/rng.ts";
-import { createTrainStep, installWasmMatMulFix, softmaxCrossEntropy } from "./step.ts";
+import { type Network, softmaxCrossEntropy } from "../nn/mod.ts";
+import { stream } from "../rng/mod.ts";
+import { createTrainStep, installWasmMatMulFix } from "./step.ts";
 
 await tf.setBackend("cpu");
 
@@ -170,7 +170,7 @@ Deno.test("createTrainStep() rejects bad momentum, weight decay, learning rate a
 });
 
 Deno.test("installWasmMatMulFix() keeps transposed wasm matMuls equal to cpu's and leaks nothing", async () => {
-  const { useBackend } = await import("../nn/backend.ts");
+  const { useBackend } = await import("../nn/mod.ts");
   const rng = stream(9, "matmul-fix");
   const a = Float32Array.from({ length: 2 * 7 * 5 }, () => rng.normal());
   const b = Float32Array.from({ length: 2 * 5 * 3 }, () => rng.normal());

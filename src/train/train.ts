@@ -7,12 +7,37 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { gatherImages, gatherOneHot, shuffledBatches } from "../data/batches.ts";
-import type { Network } from "../nn/types.ts";
-import { stream } from "../rng/rng.ts";
-import type { Curves } from "./types.ts";
+import { gatherImages, gatherOneHot, shuffledBatches } from "../data/mod.ts";
+import { type Network, softmaxCrossEntropy } from "../nn/mod.ts";
+import { stream } from "../rng/mod.ts";
+
 import { stepSchedule } from "./schedule.ts";
 import { createTrainStep } from "./step.ts";
+
+/**
+ * Per-epoch curves (index = epoch − 1).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { Curves } from "./train.ts";
+ * const c: Curves = {
+ *   trainLoss: [2.3, 1.1], trainAccuracy: [0.2, 0.6],
+ *   validationLoss: [1.5, 1.0], validationAccuracy: [0.5, 0.7],
+ * };
+ * equal(c.validationAccuracy[1], 0.7); // after epoch 2
+ * ```
+ */
+export interface Curves {
+  /** Mean training loss of each epoch's batches. */
+  readonly trainLoss: number[];
+  /** Training accuracy over each epoch's batches. */
+  readonly trainAccuracy: number[];
+  /** Validation loss at the end of each epoch. */
+  readonly validationLoss: number[];
+  /** Validation accuracy at the end of each epoch. */
+  readonly validationAccuracy: number[];
+}
 
 /**
  * Images, labels and the index sets to train and validate on.
@@ -252,7 +277,7 @@ export function evaluate(
       const x = tf.tensor4d(gatherImages(images, idx, pixels), [n, h, w, c]);
       const y = tf.tensor2d(gatherOneHot(labels, idx, classes), [n, classes]);
       const logits = network.apply(x);
-      const loss = tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits))));
+      const loss = softmaxCrossEntropy(logits, y, "sum");
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), "float32"));
       return tf.stack([loss, hits]);
     });

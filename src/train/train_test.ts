@@ -1,13 +1,15 @@
 import { equal, notEqual, ok, rejects, throws } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { syntheticDataset } from "../data/synthetic.ts";
-import { loadDataset } from "../data/datasets.ts";
-import { initializeLayer } from "../init/initialize.ts";
-import { buildNetwork } from "../nn/network.ts";
-import { layerShapes } from "../nn/shapes.ts";
-import type { LayerValues, ModelConfig, Network } from "../nn/types.ts";
-import { splitValidation } from "../data/split.ts";
+import { loadDataset, splitValidation, syntheticDataset } from "../data/mod.ts";
+import { initializeLayer } from "../init/mod.ts";
+import {
+  buildNetwork,
+  layerShapes,
+  type LayerValues,
+  type ModelConfig,
+  type Network,
+} from "../nn/mod.ts";
 import { weightsDigest } from "./digest.ts";
 import {
   maskViolations,
@@ -23,7 +25,7 @@ const BACKENDS = await _availableBackends();
 async function _availableBackends(): Promise<string[]> {
   const names = ["cpu"];
   try {
-    const { useBackend } = await import("../nn/backend.ts");
+    const { useBackend } = await import("../nn/mod.ts");
     await useBackend("wasm");
     names.push("wasm");
   } catch {
@@ -36,7 +38,7 @@ async function _use(name: string): Promise<void> {
   if (name === "cpu") {
     await tf.setBackend("cpu");
   } else {
-    const { useBackend } = await import("../nn/backend.ts");
+    const { useBackend } = await import("../nn/mod.ts");
     await useBackend(name as "wasm");
   }
   await tf.ready();

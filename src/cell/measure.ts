@@ -15,11 +15,14 @@
  * @module
  */
 
-import { dctOffset } from "../init/dct.ts";
-import { initializeLayer } from "../init/initialize.ts";
-import { kernelSize, type LayerShape } from "../init/shape.ts";
-import { orthogonalityError } from "../linalg/gram.ts";
-import type { Job, MeasureConfig } from "./cell.ts";
+import {
+  dctOffset,
+  initializeLayer,
+  kernelSize,
+  type LayerShape,
+  orthogonalityError,
+} from "../init/mod.ts";
+import type { Job, MeasureConfig } from "./id.ts";
 
 /**
  * What a measure cell records.
@@ -27,7 +30,7 @@ import type { Job, MeasureConfig } from "./cell.ts";
  * @example
  * ```ts
  * import { equal, ok } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "./id.ts";
  * import { type MeasureResult, runMeasure } from "./measure.ts";
  * const shape = { kind: "dense", inFeatures: 8, outFeatures: 8 } as const;
  * const [job] = jobsFor({ kind: "measure", config: { measure: "exactness", method: "eoi", shape, density: 0.5, activation: "tanh" } }, [0]);
@@ -69,7 +72,7 @@ export interface MeasureResult {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "./id.ts";
  * import { MEASURE_DEPS, type MeasureDeps, runMeasure } from "./measure.ts";
  * const deps: MeasureDeps = { ...MEASURE_DEPS, orthogonalityError: () => 0.5 };
  * const shape = { kind: "dense", inFeatures: 4, outFeatures: 4 } as const;
@@ -135,7 +138,7 @@ function _exact(
  * @example
  * ```ts
  * import { equal, ok } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "./id.ts";
  * import { runMeasure } from "./measure.ts";
  * const [job] = jobsFor({ kind: "measure", config: { measure: "exactness", method: "orthogonal",
  *   shape: { kind: "dense", inFeatures: 8, outFeatures: 8 }, density: 1, activation: "tanh" } }, [0]);

@@ -1,8 +1,8 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { openStore } from "./store.ts";
+import { openStore } from "../store/mod.ts";
 import { fakeCells, fakeValue } from "./testdata/fake_grid.ts";
-import { jobsFor } from "../grid/cell.ts";
-import { stream } from "../rng/rng.ts";
+import { jobsFor } from "../cell/mod.ts";
+import { stream } from "../rng/mod.ts";
 
 const WORKER = new URL("./testdata/fake_grid.ts", import.meta.url).pathname;
 const CELLS = 150;

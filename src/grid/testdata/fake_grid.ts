@@ -6,9 +6,9 @@
  * @module
  */
 
-import { type Cell, jobsFor } from "../../grid/cell.ts";
-import { runJobs } from "../../grid/runner.ts";
-import { openStore } from "../store.ts";
+import { type Cell, jobsFor } from "../../cell/mod.ts";
+import { runJobs } from "../runner.ts";
+import { openStore } from "../../store/mod.ts";
 
 /**
  * The fake cells of the kill test (distinct ids).

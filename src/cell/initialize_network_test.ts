@@ -1,17 +1,18 @@
 import { deepEqual, equal, notDeepEqual, ok, rejects } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { allocateDensities } from "../init/allocation.ts";
-import { eoiMinimumDensity } from "../init/eoi.ts";
-import { initializeLayer } from "../init/initialize.ts";
-import { kernelSize } from "../init/shape.ts";
-import { layerShapes } from "../nn/shapes.ts";
-import type { LayerValues, ModelConfig } from "../nn/types.ts";
-import { stream } from "../rng/rng.ts";
-import { cellConfig } from "../train/config.ts";
-import type { CellConfig } from "../train/types.ts";
-import { isometryError } from "./approx_isometry.ts";
-import { countNonZeros } from "./global_mask.ts";
+import {
+  allocateDensities,
+  countNonZeros,
+  eoiMinimumDensity,
+  initializeLayer,
+  kernelSize,
+} from "../init/mod.ts";
+import { layerShapes, type LayerValues, type ModelConfig } from "../nn/mod.ts";
+import { stream } from "../rng/mod.ts";
+import { cellConfig } from "./config.ts";
+import type { CellConfig } from "./types.ts";
+import { isometryError } from "../prune/mod.ts";
 import { initializeNetwork } from "./initialize_network.ts";
 
 await tf.setBackend("cpu");

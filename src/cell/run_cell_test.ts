@@ -1,9 +1,10 @@
 import { deepEqual, equal, notEqual, ok, rejects, throws } from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { syntheticDataset } from "../data/synthetic.ts";
+import { syntheticDataset } from "../data/mod.ts";
 import { cellConfig } from "./config.ts";
 import { cellSplit, modelConfigOf, runCell } from "./run_cell.ts";
-import type { BackendName, CellConfig } from "./types.ts";
+import type { BackendName } from "../nn/mod.ts";
+import type { CellConfig } from "./types.ts";
 
 const DATASET = syntheticDataset({ train: 1000, test: 200 });
 

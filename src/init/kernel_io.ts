@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type ConvShape, type LayerShape, shapeLabel } from "../init/shape.ts";
+import { type ConvShape, type LayerShape, shapeLabel } from "./shape.ts";
 
 /**
  * Writes an `in × out` matrix into `weights[offset … offset + in·out)` (tfjs

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { initializeLayer } from "../init/initialize.ts";
+import { initializeLayer } from "../init/mod.ts";
 
 const scope = self as unknown as Worker;
 

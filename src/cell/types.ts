@@ -6,34 +6,12 @@
  * @module
  */
 
-import type { Activation } from "../init/types.ts";
-import type { Architecture } from "../nn/types.ts";
-
-/**
- * Datasets the suite ships (`synthetic` is a tiny generated set for tests).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { DatasetName } from "./types.ts";
- * const name: DatasetName = "fashion-mnist";
- * equal(name, "fashion-mnist");
- * ```
- */
-export type DatasetName = "mnist" | "fashion-mnist" | "synthetic";
-
-/**
- * tfjs backends; `auto` = webgpu on a real (non-fallback) GPU adapter, else wasm.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { BackendName } from "./types.ts";
- * const backend: BackendName = "cpu";
- * equal(backend, "cpu");
- * ```
- */
-export type BackendName = "auto" | "webgpu" | "wasm" | "cpu";
+import type { DatasetName } from "../data/mod.ts";
+import type { Activation } from "../init/mod.ts";
+import type { Accounting, InitMetrics } from "../metrics/mod.ts";
+import type { Architecture, Provenance } from "../nn/mod.ts";
+import type { Ablation } from "../prune/mod.ts";
+import type { Curves } from "../train/mod.ts";
 
 /**
  * Where each layer's density (and, for mask-taking methods, the mask itself)
@@ -59,19 +37,6 @@ export type AllocationName =
   | "snip"
   | "grasp"
   | "synflow";
-
-/**
- * Sanity ablations (Frankle et al. 2021).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Ablation } from "./types.ts";
- * const ablation: Ablation = "shuffle-mask";
- * equal(ablation, "shuffle-mask");
- * ```
- */
-export type Ablation = "none" | "shuffle-mask" | "resample-weights";
 
 /**
  * One cell: everything that determines its result. Defaults in `defaultCellConfig`.
@@ -141,145 +106,6 @@ export interface CellConfig {
    * method and seed (validation: k of the seed's hold-out, in that order).
    */
   readonly evaluationExamples?: number;
-}
-
-/**
- * Summary of singular values.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { SpectrumSummary } from "./types.ts";
- * const s: SpectrumSummary = { mean: 1, max: 1.5, min: 0.5, variance: 0.125 };
- * equal(s.max - s.min, 1);
- * ```
- */
-export interface SpectrumSummary {
-  /** Mean of the values. */
-  readonly mean: number;
-  /** Largest value. */
-  readonly max: number;
-  /** Smallest value. */
-  readonly min: number;
-  /** Population variance of the values. */
-  readonly variance: number;
-}
-
-/**
- * What the papers measure at initialization.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { InitMetrics } from "./types.ts";
- * const m: InitMetrics = {
- *   jacobian: { mean: 1, max: 1, min: 1, variance: 0 },
- *   gradientNorm: 0.5, logitsStd: 1, layerDensities: [0.5, 1], networkDensity: 0.6,
- *   deadUnits: 0, pathCut: false, orthogonalityErrors: [0, 0],
- * };
- * equal(m.layerDensities.length, m.orthogonalityErrors.length);
- * ```
- */
-export interface InitMetrics {
-  /** Summary of the input–output Jacobian singular values over the batch. */
-  readonly jacobian: SpectrumSummary;
-  /** Norm of the masked gradient of the loss w.r.t. all kernels. */
-  readonly gradientNorm: number;
-  /** Population standard deviation of all logits of the batch. */
-  readonly logitsStd: number;
-  /** Density of each layer's mask, input to output. */
-  readonly layerDensities: readonly number[];
-  /** Non-zeros over entries of all masks together. */
-  readonly networkDensity: number;
-  /** Units with an all-zero row or column in their kernel mask. */
-  readonly deadUnits: number;
-  /** True when no input–output path survives the masks. */
-  readonly pathCut: boolean;
-  /** Max |G − I| per layer of the initial kernels (see orthogonalityError). */
-  readonly orthogonalityErrors: readonly number[];
-}
-
-/**
- * Parameter and FLOP accounting of a cell's network.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Accounting } from "./types.ts";
- * const a: Accounting = {
- *   trainableParameters: 14, nonZeros: 9, denseMultiplyAdds: 18, sparseMultiplyAdds: 9,
- *   dctOffsetEntries: 0, dctOffsetMultiplyAdds: 0,
- * };
- * equal(a.sparseMultiplyAdds / a.denseMultiplyAdds, 0.5);
- * ```
- */
-export interface Accounting {
-  /** Kept kernel entries + biases + DCT+S scalars α. */
-  readonly trainableParameters: number;
-  /** Kept (mask = 1) kernel entries of all layers. */
-  readonly nonZeros: number;
-  /** Multiply-adds per example if every kernel were dense. */
-  readonly denseMultiplyAdds: number;
-  /** Multiply-adds per example counting only kept entries (`S` for DCT+S). */
-  readonly sparseMultiplyAdds: number;
-  /** DCT+S only: entries of the frozen offsets (not trainable, not stored). */
-  readonly dctOffsetEntries: number;
-  /** DCT+S only: multiply-adds of the offsets applied as dense matrices. */
-  readonly dctOffsetMultiplyAdds: number;
-}
-
-/**
- * Per-epoch curves (index = epoch − 1).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Curves } from "./types.ts";
- * const c: Curves = {
- *   trainLoss: [2.3, 1.1], trainAccuracy: [0.2, 0.6],
- *   validationLoss: [1.5, 1.0], validationAccuracy: [0.5, 0.7],
- * };
- * equal(c.validationAccuracy[1], 0.7); // after epoch 2
- * ```
- */
-export interface Curves {
-  /** Mean training loss of each epoch's batches. */
-  readonly trainLoss: number[];
-  /** Training accuracy over each epoch's batches. */
-  readonly trainAccuracy: number[];
-  /** Validation loss at the end of each epoch. */
-  readonly validationLoss: number[];
-  /** Validation accuracy at the end of each epoch. */
-  readonly validationAccuracy: number[];
-}
-
-/**
- * Versions and environment a result was produced with.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Provenance } from "./types.ts";
- * const p: Provenance = {
- *   backend: "cpu", tfjsVersion: "4.22.0", denoVersion: Deno.version.deno,
- *   v8Version: Deno.version.v8, os: Deno.build.os, arch: Deno.build.arch,
- * };
- * equal(p.backend, "cpu");
- * ```
- */
-export interface Provenance {
-  /** tfjs backend that ran the cell (`none` if none was initialized). */
-  readonly backend: string;
-  /** Version of tfjs-core. */
-  readonly tfjsVersion: string;
-  /** Version of Deno. */
-  readonly denoVersion: string;
-  /** Version of V8. */
-  readonly v8Version: string;
-  /** Operating system (`Deno.build.os`). */
-  readonly os: string;
-  /** CPU architecture (`Deno.build.arch`). */
-  readonly arch: string;
 }
 
 /**

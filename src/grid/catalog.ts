@@ -4,14 +4,14 @@
  * @module
  */
 
-import { methods } from "../init/registry.ts";
+import { methods } from "../init/mod.ts";
 import {
   DEFAULT_VOCABULARY,
   loadReproductionFile,
   type ReproductionSpec,
   SpecError,
   type Vocabulary,
-} from "../grid/spec.ts";
+} from "./spec.ts";
 
 /**
  * Network-level methods handled by `initializeNetwork`, not the per-layer registry.

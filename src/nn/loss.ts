@@ -1,15 +1,52 @@
 /**
- * The loss shared by the data-driven pruning scores and metrics at
- * initialization: mean softmax cross-entropy on (optionally temperature-
- * scaled) logits, written with elementary ops only so that it can be
- * differentiated twice (GraSP's Hessian–gradient product): tfjs has no
- * gradient for `Equal`, which `tf.max`'s gradient uses, so the stabilising
- * row maximum is read out and re-entered as a constant.
+ * Softmax cross-entropy, the suite's one loss, in its two forms:
+ *
+ * - {@linkcode softmaxCrossEntropy}: the training step's and evaluation's
+ *   loss, on tfjs's `logSoftmax` (once differentiable, the fast path);
+ * - {@linkcode crossEntropy}: the same value written with elementary ops only
+ *   so that it can be differentiated twice (GraSP's Hessian–gradient product;
+ *   also SNIP's scores and the gradient norm at initialization): tfjs has no
+ *   gradient for `Equal`, which `tf.max`'s gradient uses, so the stabilising
+ *   row maximum is read out and re-entered as a constant. Optionally on
+ *   temperature-scaled logits.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+
+/**
+ * Softmax cross-entropy of logits against one-hot labels, computed with a
+ * log-softmax (numerically stable for large logits): the mean over the batch
+ * (`reduction: "mean"`, the training loss) or the sum over every example
+ * (`"sum"`, accumulated by evaluation over batches of any size).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import "@tensorflow/tfjs-backend-cpu";
+ * import { softmaxCrossEntropy } from "./loss.ts";
+ * await tf.setBackend("cpu");
+ * const loss = softmaxCrossEntropy(tf.zeros([2, 10]), tf.oneHot([3, 4], 10));
+ * ok(Math.abs(loss.dataSync()[0] - Math.log(10)) < 1e-6);
+ * const sum = softmaxCrossEntropy(tf.zeros([2, 10]), tf.oneHot([3, 4], 10), "sum");
+ * ok(Math.abs(sum.dataSync()[0] - 2 * Math.log(10)) < 1e-5);
+ * ```
+ */
+export function softmaxCrossEntropy(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  reduction: "mean" | "sum" = "mean",
+): tf.Scalar {
+  return tf.tidy(() => {
+    const logProbabilities = tf.logSoftmax(logits as tf.Tensor2D);
+    // The two reductions keep the exact op order they have always had (same bits).
+    return reduction === "sum"
+      ? tf.neg(tf.sum(tf.mul(labels, logProbabilities))) as tf.Scalar
+      : tf.neg(tf.mean(tf.sum(tf.mul(labels, logProbabilities), 1))) as tf.Scalar;
+  });
+}
 
 /**
  * A mini-batch: images `[n, h, w, c]` and one-hot labels `[n, classes]`.
@@ -19,7 +56,7 @@ import * as tf from "@tensorflow/tfjs-core";
  * import { deepEqual } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import type { Batch } from "./_loss.ts";
+ * import type { Batch } from "./loss.ts";
  * await tf.setBackend("cpu");
  * const batch: Batch = { x: tf.zeros([2, 2, 2, 1]), y: tf.tensor2d([[0, 1], [1, 0]]) };
  * deepEqual(batch.y.shape, [2, 2]);
@@ -47,7 +84,7 @@ export interface Batch {
  * import { ok } from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import { crossEntropy } from "./_loss.ts";
+ * import { crossEntropy } from "./loss.ts";
  * await tf.setBackend("cpu");
  * const l = crossEntropy(tf.zeros([2, 4]), tf.tensor2d([[0, 1, 0, 0], [0, 0, 0, 1]]));
  * ok(Math.abs(l.dataSync()[0] - Math.log(4)) < 1e-6);

@@ -51,27 +51,36 @@
  */
 
 import {
+  type Activation,
   allocateDensities,
+  countNonZeros,
   DENSITY_ALLOCATIONS,
   type DensityAllocation,
-} from "../init/allocation.ts";
-import { eoiMinimumDensity } from "../init/eoi.ts";
-import { initializeLayer } from "../init/initialize.ts";
-import { getMethod } from "../init/registry.ts";
-import { kernelSize, type LayerShape } from "../init/shape.ts";
-import type { Activation } from "../init/types.ts";
-import { buildNetwork } from "../nn/network.ts";
-import { layerShapes } from "../nn/shapes.ts";
-import type { LayerValues, ModelConfig } from "../nn/types.ts";
-import { stream } from "../rng/rng.ts";
-import type { CellConfig } from "../train/types.ts";
-import type { Batch } from "./_loss.ts";
-import { RESAMPLE_STREAM, SHUFFLE_STREAM, shuffleMask, shuffleValues } from "./ablation.ts";
-import { approxIsometry } from "./approx_isometry.ts";
-import { countNonZeros } from "./global_mask.ts";
-import { grasp } from "./grasp.ts";
-import { snip } from "./snip.ts";
-import { synflow } from "./synflow.ts";
+  eoiMinimumDensity,
+  getMethod,
+  initializeLayer,
+  kernelSize,
+  type LayerShape,
+} from "../init/mod.ts";
+import {
+  type Batch,
+  buildNetwork,
+  layerShapes,
+  type LayerValues,
+  type ModelConfig,
+} from "../nn/mod.ts";
+import { stream } from "../rng/mod.ts";
+import type { CellConfig } from "./types.ts";
+import {
+  approxIsometry,
+  grasp,
+  RESAMPLE_STREAM,
+  SHUFFLE_STREAM,
+  shuffleMask,
+  shuffleValues,
+  snip,
+  synflow,
+} from "../prune/mod.ts";
 
 /**
  * Options of {@linkcode initializeNetwork}.

@@ -7,28 +7,36 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { gatherImages, gatherOneHot } from "../data/batches.ts";
-import { type Dataset, loadDataset } from "../data/datasets.ts";
-import { splitValidation } from "../data/split.ts";
-import { accounting } from "../metrics/accounting.ts";
-import { measureAtInit } from "../metrics/at_init.ts";
-import { backendInfo, useBackend } from "../nn/backend.ts";
-import { buildNetwork } from "../nn/network.ts";
-import type { LayerValues, ModelConfig, Network } from "../nn/types.ts";
-import { initializeNetwork } from "../prune/initialize_network.ts";
-import { stream } from "../rng/rng.ts";
+import {
+  type Dataset,
+  gatherImages,
+  gatherOneHot,
+  loadDataset,
+  splitValidation,
+} from "../data/mod.ts";
+import { type Accounting, accounting, type InitMetrics, measureAtInit } from "../metrics/mod.ts";
+import {
+  backendInfo,
+  type BackendName,
+  buildNetwork,
+  type LayerValues,
+  type ModelConfig,
+  type Network,
+  type Provenance,
+  useBackend,
+} from "../nn/mod.ts";
+import { initializeNetwork } from "./initialize_network.ts";
+import { stream } from "../rng/mod.ts";
 import { validateCellConfig } from "./config.ts";
-import { weightsDigest } from "./digest.ts";
-import { evaluate, maskViolations, train, type TrainProgress } from "./train.ts";
-import type {
-  Accounting,
-  BackendName,
-  CellConfig,
-  CellResult,
-  Curves,
-  InitMetrics,
-  Provenance,
-} from "./types.ts";
+import {
+  type Curves,
+  evaluate,
+  maskViolations,
+  train,
+  type TrainProgress,
+  weightsDigest,
+} from "../train/mod.ts";
+import type { CellConfig, CellResult } from "./types.ts";
 
 /**
  * Fraction of the training set held out for validation (the EOI recipe).

@@ -1,4 +1,4 @@
-import { defaultCellConfig } from "../train/config.ts";
+import { defaultCellConfig } from "./config.ts";
 import { deepEqual, equal, notEqual, throws } from "node:assert/strict";
 import { canonicalJson } from "./canonical.ts";
 import {
@@ -8,7 +8,7 @@ import {
   jobsFor,
   RESULTS_VERSION,
   type TrainConfig,
-} from "./cell.ts";
+} from "./id.ts";
 
 const train: TrainConfig = {
   dataset: "mnist",

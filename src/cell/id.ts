@@ -19,9 +19,8 @@
  */
 
 import { createHash } from "node:crypto";
-import type { CellConfig } from "../train/types.ts";
-import type { LayerShape } from "../init/shape.ts";
-import type { Activation } from "../init/types.ts";
+import type { CellConfig } from "./types.ts";
+import type { Activation, LayerShape } from "../init/mod.ts";
 import { canonicalJson } from "./canonical.ts";
 
 /**
@@ -30,7 +29,7 @@ import { canonicalJson } from "./canonical.ts";
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { cellIdPayload, RESULTS_VERSION } from "./cell.ts";
+ * import { cellIdPayload, RESULTS_VERSION } from "./id.ts";
  * const shape = { kind: "dense", inFeatures: 2, outFeatures: 2 } as const;
  * const payload = cellIdPayload({
  *   kind: "measure",
@@ -47,7 +46,7 @@ export const RESULTS_VERSION = 1;
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { trainConfigOf, type TrainConfig } from "./cell.ts";
+ * import { trainConfigOf, type TrainConfig } from "./id.ts";
  * const config: TrainConfig = {
  *   dataset: "synthetic", architecture: "mlp", depth: 1, width: 8, activation: "tanh",
  *   method: "eoi", allocation: "uniform", density: 0.5, epochs: 1, batchSize: 128,
@@ -64,7 +63,7 @@ export type TrainConfig = Omit<CellConfig, "seed">;
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import type { MeasureName } from "./cell.ts";
+ * import type { MeasureName } from "./id.ts";
  * const measure: MeasureName = "timing";
  * equal(measure, "timing");
  * ```
@@ -79,7 +78,7 @@ export type MeasureName = "exactness" | "timing";
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import type { MeasureConfig } from "./cell.ts";
+ * import type { MeasureConfig } from "./id.ts";
  * const config: MeasureConfig = {
  *   measure: "timing", method: "eoi", shape: { kind: "dense", inFeatures: 64, outFeatures: 64 },
  *   density: 0.1, activation: "tanh", repeats: 5,
@@ -108,7 +107,7 @@ export interface MeasureConfig {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { cellId, type TrainCell, type TrainConfig } from "./cell.ts";
+ * import { cellId, type TrainCell, type TrainConfig } from "./id.ts";
  * const config: TrainConfig = {
  *   dataset: "synthetic", architecture: "mlp", depth: 1, width: 8, activation: "tanh",
  *   method: "eoi", allocation: "uniform", density: 0.5, epochs: 1, batchSize: 128,
@@ -131,7 +130,7 @@ export interface TrainCell {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { cellId, type MeasureCell } from "./cell.ts";
+ * import { cellId, type MeasureCell } from "./id.ts";
  * const cell: MeasureCell = {
  *   kind: "measure",
  *   config: { measure: "exactness", method: "sao", shape: { kind: "dense", inFeatures: 8, outFeatures: 8 }, density: 0.25, activation: "tanh" },
@@ -152,7 +151,7 @@ export interface MeasureCell {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import type { Cell } from "./cell.ts";
+ * import type { Cell } from "./id.ts";
  * const cell: Cell = {
  *   kind: "measure",
  *   config: { measure: "exactness", method: "eoi", shape: { kind: "dense", inFeatures: 4, outFeatures: 4 }, density: 0.5, activation: "linear" },
@@ -169,7 +168,7 @@ export type Cell = TrainCell | MeasureCell;
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { type Job, jobsFor } from "./cell.ts";
+ * import { type Job, jobsFor } from "./id.ts";
  * const [job]: Job[] = jobsFor({
  *   kind: "measure",
  *   config: { measure: "exactness", method: "eoi", shape: { kind: "dense", inFeatures: 4, outFeatures: 4 }, density: 0.5, activation: "linear" },
@@ -194,7 +193,7 @@ export interface Job {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { ID_DEFAULTS } from "./cell.ts";
+ * import { ID_DEFAULTS } from "./id.ts";
  * equal(ID_DEFAULTS.batchSize, 128);
  * equal(Object.isFrozen(ID_DEFAULTS), true);
  * ```
@@ -217,7 +216,7 @@ export const ID_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { cellIdPayload } from "./cell.ts";
+ * import { cellIdPayload } from "./id.ts";
  * const payload = cellIdPayload({
  *   kind: "measure",
  *   config: { measure: "exactness", method: "eoi", density: 0.5, activation: "linear", repeats: 1,
@@ -252,7 +251,7 @@ export function cellIdPayload(cell: Cell): string {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { cellId } from "./cell.ts";
+ * import { cellId } from "./id.ts";
  * const shape = { kind: "dense", inFeatures: 4, outFeatures: 4 } as const;
  * const a = cellId({ kind: "measure", config: { measure: "exactness", method: "eoi", shape, density: 0.5, activation: "linear" } });
  * const b = cellId({ kind: "measure", config: { activation: "linear", density: 0.5, shape, method: "eoi", measure: "exactness", repeats: 1 } });
@@ -271,7 +270,7 @@ export function cellId(cell: Cell): string {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { jobsFor } from "./cell.ts";
+ * import { jobsFor } from "./id.ts";
  * const shape = { kind: "dense", inFeatures: 2, outFeatures: 2 } as const;
  * const jobs = jobsFor({ kind: "measure", config: { measure: "timing", method: "sao", shape, density: 1, activation: "tanh" } }, [0, 1]);
  * equal(jobs.length, 2);
@@ -297,7 +296,7 @@ export function jobsFor(cell: Cell, seeds: readonly number[]): Job[] {
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { trainConfigOf } from "./cell.ts";
+ * import { trainConfigOf } from "./id.ts";
  * const config = { dataset: "synthetic", architecture: "mlp", depth: 1, width: 8, activation: "tanh",
  *   method: "eoi", allocation: "uniform", density: 0.5, epochs: 1, batchSize: 128, learningRate: 0.01,
  *   momentum: 0.9, weightDecay: 1e-4, biasVariance: 0, ablation: "none" } as const;

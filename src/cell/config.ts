@@ -6,9 +6,10 @@
  * @module
  */
 
-import { DATASET_NAMES } from "../data/datasets.ts";
-import { ACTIVATIONS } from "../init/types.ts";
-import type { Ablation, AllocationName, CellConfig, DatasetName } from "./types.ts";
+import { DATASET_NAMES, type DatasetName } from "../data/mod.ts";
+import { ACTIVATIONS } from "../init/mod.ts";
+import type { Ablation } from "../prune/mod.ts";
+import type { AllocationName, CellConfig } from "./types.ts";
 
 /**
  * Datasets a cell may name.

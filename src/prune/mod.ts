@@ -1,0 +1,13 @@
+/**
+ * Network-level methods: SNIP, GraSP and SynFlow masks, approximate isometry and the sanity
+ * ablations.
+ *
+ * @module
+ */
+
+export * from "./ablation.ts";
+export * from "./approx_isometry.ts";
+export * from "./global_mask.ts";
+export * from "./grasp.ts";
+export * from "./snip.ts";
+export * from "./synflow.ts";
