@@ -146,3 +146,12 @@ Deno.test("src/: no mod.ts re-exports a private _ file", () => {
     ok(bad.length === 0, `src/${e.name}/mod.ts re-exports ${bad.join(", ")}`);
   }
 });
+
+Deno.test("src/: no face exports a private _ name", async () => {
+  for (const e of Deno.readDirSync(SRC)) {
+    if (!e.isDirectory) continue;
+    const face: Record<string, unknown> = await import(new URL(`${e.name}/mod.ts`, SRC).href);
+    const bad = Object.keys(face).filter((k) => k.startsWith("_"));
+    ok(bad.length === 0, `src/${e.name}/mod.ts exports ${bad.join(", ")}`);
+  }
+});

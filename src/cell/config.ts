@@ -6,53 +6,10 @@
  * @module
  */
 
-import { DATASET_NAMES, type DatasetName } from "../data/mod.ts";
+import { DATASET_NAMES } from "../data/mod.ts";
 import { ACTIVATIONS } from "../init/mod.ts";
-import type { Ablation } from "../prune/mod.ts";
-import type { AllocationName, CellConfig } from "./types.ts";
-
-/**
- * Datasets a cell may name.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { CELL_DATASETS } from "./config.ts";
- * equal(CELL_DATASETS.includes("mnist"), true);
- * ```
- */
-export const CELL_DATASETS: readonly DatasetName[] = DATASET_NAMES;
-/**
- * Allocations a cell may name.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { CELL_ALLOCATIONS } from "./config.ts";
- * equal(CELL_ALLOCATIONS.includes("erk"), true);
- * ```
- */
-export const CELL_ALLOCATIONS: readonly AllocationName[] = [
-  "uniform",
-  "uniform-skip",
-  "erk",
-  "epl",
-  "epf",
-  "snip",
-  "grasp",
-  "synflow",
-];
-/**
- * Ablations a cell may name.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { CELL_ABLATIONS } from "./config.ts";
- * equal(CELL_ABLATIONS[0], "none");
- * ```
- */
-export const CELL_ABLATIONS: readonly Ablation[] = ["none", "shuffle-mask", "resample-weights"];
+import { ABLATIONS, allocations } from "../prune/mod.ts";
+import type { CellConfig } from "./types.ts";
 
 /**
  * The default cell: EOI at 10% uniform density on the EOI paper's MNIST MLP
@@ -158,11 +115,11 @@ export function validateCellConfig(config: unknown): CellConfig {
       );
     }
   }
-  _oneOf(c, "dataset", CELL_DATASETS);
+  _oneOf(c, "dataset", DATASET_NAMES);
   _oneOf(c, "architecture", ["mlp", "cnn"]);
   _oneOf(c, "activation", ACTIVATIONS);
-  _oneOf(c, "allocation", CELL_ALLOCATIONS);
-  _oneOf(c, "ablation", CELL_ABLATIONS);
+  _oneOf(c, "allocation", allocations().map((a) => a.name));
+  _oneOf(c, "ablation", ABLATIONS);
   const method = c.method;
   if (typeof method !== "string") {
     throw new TypeError(`${where}: method must be a string; got ${_show(method)}`);

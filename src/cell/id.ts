@@ -58,34 +58,13 @@ export const RESULTS_VERSION = 1;
 export type TrainConfig = Omit<CellConfig, "seed">;
 
 /**
- * What a measure cell measures.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { MeasureName } from "./id.ts";
- * const measure: MeasureName = "timing";
- * equal(measure, "timing");
- * ```
- */
+ * What a measure cell measures. */
 export type MeasureName = "exactness" | "timing";
 
 /**
  * A "measure" cell: calls an initializer directly, no training.
  * `method` is a registry name, or `"dct-offset"` for the frozen DCT matrix of a
- * DCT+S layer (`dctOffset(shape)`).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { MeasureConfig } from "./id.ts";
- * const config: MeasureConfig = {
- *   measure: "timing", method: "eoi", shape: { kind: "dense", inFeatures: 64, outFeatures: 64 },
- *   density: 0.1, activation: "tanh", repeats: 5,
- * };
- * equal(config.repeats, 5);
- * ```
- */
+ * DCT+S layer (`dctOffset(shape)`). */
 export interface MeasureConfig {
   /** What to measure. */
   readonly measure: MeasureName;
@@ -261,6 +240,20 @@ export function cellIdPayload(cell: Cell): string {
  */
 export function cellId(cell: Cell): string {
   return createHash("sha256").update(cellIdPayload(cell)).digest("hex");
+}
+
+/**
+ * The key of a job's row: `"<cell id>:<seed>"` (the store's primary key, as text).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { jobKey } from "./id.ts";
+ * equal(jobKey("ab12", 3), "ab12:3");
+ * ```
+ */
+export function jobKey(id: string, seed: number): string {
+  return `${id}:${seed}`;
 }
 
 /**

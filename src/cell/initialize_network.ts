@@ -1,6 +1,11 @@
 /**
  * `initializeNetwork`: THE function that turns a cell's method, allocation,
- * density, ablation and seed into per-layer initial values.
+ * density, ablation and seed into per-layer initial values. It is a loop over
+ * layers that names no method: what differs between methods is data in their
+ * registry entries (`scoredWith`, `minimumDensity`, `appliesTo`/`elsewhere`,
+ * `takesMask`, `dctOffset`), in the allocation registry (per-layer densities
+ * or a network-level score) and in the network-level methods (a refinement of
+ * each sparse layer).
  *
  * Streams: layer `l` uses `stream(seed, "layer/l", purpose)` through
  * `initializeLayer` (purposes `"mask"`, `"weights"`, …), biases
@@ -51,36 +56,26 @@
  */
 
 import {
-  type Activation,
-  allocateDensities,
   countNonZeros,
-  DENSITY_ALLOCATIONS,
-  type DensityAllocation,
-  eoiMinimumDensity,
   getMethod,
   initializeLayer,
   kernelSize,
   type LayerShape,
+  type MethodEntry,
 } from "../init/mod.ts";
+import { type Batch, layerShapes, type LayerValues, type ModelConfig } from "../nn/mod.ts";
 import {
-  type Batch,
-  buildNetwork,
-  layerShapes,
-  type LayerValues,
-  type ModelConfig,
-} from "../nn/mod.ts";
-import { stream } from "../rng/mod.ts";
-import type { CellConfig } from "./types.ts";
-import {
-  approxIsometry,
-  grasp,
+  getAllocation,
   RESAMPLE_STREAM,
+  type ResolvedMethod,
+  resolveMethod,
   SHUFFLE_STREAM,
   shuffleMask,
   shuffleValues,
-  snip,
-  synflow,
 } from "../prune/mod.ts";
+import { stream } from "../rng/mod.ts";
+import { validateCellConfig } from "./config.ts";
+import type { CellConfig } from "./types.ts";
 
 /**
  * Options of {@linkcode initializeNetwork}.
@@ -110,55 +105,31 @@ export interface InitializeNetworkOptions {
   readonly synflowRounds?: number;
 }
 
-const _KAIMING_FAMILY = new Set([
-  "kaiming",
-  "glorot",
-  "pruned-kaiming",
-  "fan-in-scaled",
-  "layer-scaled",
-]);
-
 /**
- * The method (used at density 1, i.e. dense) a network is scored with
- * (SNIP, GraSP, SynFlow) before `method` is applied: `"pruned-kaiming"` for
- * the variance-scaling family, else `"pruned-orthogonal"`.
+ * The registered method a layer of a network uses under `method`: the method
+ * itself where it applies (`appliesTo`; every layer when absent), otherwise
+ * its `elsewhere` method for the layer's kind (SAO: dense `"orthogonal"`,
+ * convs `"delta-orthogonal"`), used dense.
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { scoringMethod } from "./initialize_network.ts";
- * equal(scoringMethod("fan-in-scaled"), "pruned-kaiming");
- * equal(scoringMethod("eoi"), "pruned-orthogonal");
- * ```
- */
-export function scoringMethod(method: string): "pruned-kaiming" | "pruned-orthogonal" {
-  return _KAIMING_FAMILY.has(method) ? "pruned-kaiming" : "pruned-orthogonal";
-}
-
-/**
- * The registry method layer `l` uses under the SAO rule: SAO only on square
- * layers, dense `"orthogonal"` (dense layers) or `"delta-orthogonal"` (convs)
- * on non-square ones; any other method is returned unchanged.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
+ * import { getMethod } from "../init/mod.ts";
  * import { layerMethod } from "./initialize_network.ts";
- * equal(layerMethod("sao", { kind: "dense", inFeatures: 784, outFeatures: 128 }), "orthogonal");
- * equal(layerMethod("sao", { kind: "dense", inFeatures: 128, outFeatures: 128 }), "sao");
- * equal(layerMethod("eoi", { kind: "dense", inFeatures: 784, outFeatures: 128 }), "eoi");
+ * const sao = getMethod("sao");
+ * equal(layerMethod(sao, { kind: "dense", inFeatures: 784, outFeatures: 128 }).name, "orthogonal");
+ * equal(layerMethod(sao, { kind: "dense", inFeatures: 128, outFeatures: 128 }).name, "sao");
+ * equal(layerMethod(getMethod("eoi"), { kind: "dense", inFeatures: 784, outFeatures: 128 }).name, "eoi");
  * ```
  */
-export function layerMethod(method: string, shape: LayerShape): string {
-  if (method !== "sao") return method;
-  const square = shape.kind === "dense"
-    ? shape.inFeatures === shape.outFeatures
-    : shape.inChannels === shape.outChannels;
-  if (square) return "sao";
-  return shape.kind === "dense" ? "orthogonal" : "delta-orthogonal";
+export function layerMethod(method: MethodEntry, shape: LayerShape): MethodEntry {
+  if (method.appliesTo === undefined || method.elsewhere === undefined) return method;
+  if (method.appliesTo(shape)) return method;
+  return getMethod(method.elsewhere[shape.kind]);
 }
 
-function _check(cell: CellConfig, config: ModelConfig): void {
+/** The cell and the model must describe one network; the method decides DCT+S layers. */
+function _check(cell: CellConfig, config: ModelConfig, method: ResolvedMethod): void {
   const where = "initializeNetwork";
   for (const key of ["architecture", "depth", "width", "activation"] as const) {
     if (cell[key] !== config[key]) {
@@ -169,86 +140,124 @@ function _check(cell: CellConfig, config: ModelConfig): void {
       );
     }
   }
-  if (!(cell.density > 0 && cell.density <= 1)) {
-    throw new RangeError(`${where}: density must be in (0, 1]; got ${cell.density}`);
-  }
-  if (!Number.isSafeInteger(cell.seed)) {
-    throw new RangeError(`${where}: seed must be a safe integer; got ${cell.seed}`);
-  }
   const dct = config.dctPlusSparse === true;
-  if ((cell.method === "dct-plus-sparse") !== dct) {
+  if ((method.layer.dctOffset === true) !== dct) {
     throw new TypeError(
       `${where}: method ${
         JSON.stringify(cell.method)
-      } needs modelConfig.dctPlusSparse = ${!dct} (method "dct-plus-sparse" ⇔ DCT+S layers); got ${dct}`,
-    );
-  }
-  if (!["none", "shuffle-mask", "resample-weights"].includes(cell.ablation)) {
-    throw new RangeError(`${where}: unknown ablation ${JSON.stringify(cell.ablation)}`);
-  }
-  const wv = cell.weightVariance;
-  if (wv !== undefined && !(wv > 0 && Number.isFinite(wv))) {
-    throw new RangeError(`${where}: weightVariance must be positive and finite; got ${wv}`);
-  }
-  if (!(cell.biasVariance >= 0 && Number.isFinite(cell.biasVariance))) {
-    throw new RangeError(
-      `${where}: biasVariance must be non-negative and finite; got ${cell.biasVariance}`,
+      } needs modelConfig.dctPlusSparse = ${!dct} (DCT+S layers exactly for a method with a DCT offset); got ${dct}`,
     );
   }
 }
 
-/** Global masks from a network-level score of the dense network. */
-async function _scoreMasks(
-  cell: CellConfig,
-  config: ModelConfig,
-  shapes: readonly LayerShape[],
-  base: string,
-  gain: number | undefined,
-  activations: readonly Activation[],
+/** What every layer of the network is initialized with, shared by the phases below. */
+interface _Plan {
+  readonly cell: CellConfig;
+  readonly method: ResolvedMethod;
+  readonly shapes: readonly LayerShape[];
+  readonly gain: number | undefined;
+  readonly activations: readonly CellConfig["activation"][];
+}
+
+/** Per-layer densities and, for a network-level score, the global masks. */
+async function _allocate(
+  plan: _Plan,
+  modelConfig: ModelConfig,
   options: InitializeNetworkOptions,
-): Promise<Uint8Array[]> {
-  const allocation = cell.allocation;
-  if (cell.density === 1) return shapes.map((s) => new Uint8Array(kernelSize(s)).fill(1));
-  const dense = scoringMethod(base);
-  // The scored network shares the final layers' streams only when the final
-  // weights ARE the scored ones (pruned-kaiming, pruned-orthogonal, and
-  // approx-isometry, which starts from pruned-orthogonal). Any other method
-  // draws fresh values on the mask: re-using the scored variates would keep
-  // exactly the large ones the score selected (|θ·g| favours large |θ|) and
-  // break the method's variance (fan-in-scaled on a SNIP mask would start
-  // with per-unit Σw² ≈ 2× its target).
-  const scorePath = (l: number) => dense === base ? [`layer/${l}`] : [`layer/${l}`, "score"];
-  const weights = shapes.map((s, l) =>
-    initializeLayer(dense, s, {
-      density: 1,
-      seed: cell.seed,
-      activation: activations[l],
-      path: scorePath(l),
-      ...(gain === undefined ? {} : { gain }),
-    }).weights
-  );
-  if (allocation === "synflow") {
-    return synflow(shapes, weights, cell.density, { rounds: options.synflowRounds ?? 100 });
+): Promise<{ densities: number[]; masks: (Uint8Array | undefined)[] }> {
+  const { cell, shapes } = plan;
+  const allocation = getAllocation(cell.allocation);
+  if (allocation.score === undefined) {
+    return {
+      densities: allocation.densities!(shapes, cell.density),
+      masks: shapes.map(() => undefined),
+    };
   }
-  const batch = options.batch;
-  if (batch === undefined) {
-    throw new TypeError(
-      `initializeNetwork: allocation ${
-        JSON.stringify(allocation)
-      } scores a mini-batch; pass options.batch ({ x, y })`,
+  let masks: Uint8Array[];
+  if (cell.density === 1) {
+    masks = shapes.map((s) => new Uint8Array(kernelSize(s)).fill(1));
+  } else {
+    // The network is scored on the dense version of the method's family. The
+    // scored network shares the final layers' streams only when the final
+    // weights ARE the scored ones (pruned-kaiming, pruned-orthogonal, and
+    // approx-isometry, which starts from pruned-orthogonal). Any other method
+    // draws fresh values on the mask: re-using the scored variates would keep
+    // exactly the large ones the score selected (|θ·g| favours large |θ|) and
+    // break the method's variance (fan-in-scaled on a SNIP mask would start
+    // with per-unit Σw² ≈ 2× its target).
+    const layer = plan.method.layer;
+    const dense = layer.scoredWith;
+    const scorePath = (l: number) =>
+      dense === layer.name ? [`layer/${l}`] : [`layer/${l}`, "score"];
+    const weights = shapes.map((s, l) =>
+      initializeLayer(dense, s, {
+        density: 1,
+        seed: cell.seed,
+        activation: plan.activations[l],
+        path: scorePath(l),
+        ...(plan.gain === undefined ? {} : { gain: plan.gain }),
+      }).weights
     );
+    masks = await allocation.score({
+      shapes,
+      weights,
+      density: cell.density,
+      modelConfig,
+      ...(options.batch === undefined ? {} : { batch: options.batch }),
+      ...(options.synflowRounds === undefined ? {} : { synflowRounds: options.synflowRounds }),
+    });
   }
-  const network = buildNetwork(
-    { ...config, dctPlusSparse: false },
-    weights.map((w) => ({ weights: w, mask: new Uint8Array(w.length).fill(1) })),
-  );
-  try {
-    return allocation === "snip"
-      ? await snip(network, batch, cell.density)
-      : await grasp(network, batch, cell.density);
-  } finally {
-    network.dispose();
+  return { densities: masks.map((m) => countNonZeros(m) / m.length), masks };
+}
+
+/** Layer `l`'s kernel (weights and mask) before any network-level refinement. */
+function _initializeLayer(
+  plan: _Plan,
+  l: number,
+  density: number,
+  given: Uint8Array | undefined,
+): { weights: Float32Array; mask: Uint8Array } {
+  const { cell, shapes } = plan;
+  const shape = shapes[l];
+  const size = kernelSize(shape);
+  const seed = cell.seed;
+  const path = [`layer/${l}`];
+  const entry = plan.method.layer;
+  const method = layerMethod(entry, shape);
+  const common = {
+    seed,
+    activation: plan.activations[l],
+    ...(plan.gain === undefined ? {} : { gain: plan.gain }),
+  };
+  let init: { weights: Float32Array; mask: Uint8Array };
+  if (method !== entry) {
+    init = initializeLayer(method.name, shape, { ...common, density: 1, path }); // used dense
+  } else if (entry.takesMask && given === undefined && cell.ablation === "none") {
+    init = initializeLayer(entry.name, shape, { ...common, density, path });
+  } else if (entry.takesMask) {
+    let mask = given ?? initializeLayer(entry.name, shape, { ...common, density, path }).mask;
+    let drawPath = path;
+    if (cell.ablation === "shuffle-mask") {
+      mask = shuffleMask(mask, stream(seed, ...path, SHUFFLE_STREAM));
+    } else if (cell.ablation === "resample-weights") {
+      drawPath = [...path, RESAMPLE_STREAM];
+    }
+    init = initializeLayer(entry.name, shape, {
+      ...common,
+      density: countNonZeros(mask) / size,
+      path: drawPath,
+      mask,
+    });
+  } else {
+    let d = density;
+    if (entry.minimumDensity !== undefined) d = Math.max(d, entry.minimumDensity(shape));
+    if (d === 0) d = 1 / size;
+    init = initializeLayer(entry.name, shape, { ...common, density: d, path });
   }
+  if (cell.ablation === "shuffle-mask" && !entry.takesMask && countNonZeros(init.mask) < size) {
+    init = shuffleValues(init.weights, init.mask, stream(seed, ...path, SHUFFLE_STREAM));
+  }
+  return init;
 }
 
 /**
@@ -256,9 +265,9 @@ async function _scoreMasks(
  * rule). Deterministic: the same cell (seed included) gives the same bytes.
  *
  * @param cell the cell (method, allocation, density, ablation, seed, σ_w², σ_b²).
- * @param modelConfig the model; `dctPlusSparse` must be true exactly for method `"dct-plus-sparse"`.
+ * @param modelConfig the model; `dctPlusSparse` must be true exactly for a method with a DCT offset.
  * @param options `batch` for SNIP/GraSP; step/round overrides.
- * @throws {TypeError} if the cell and the model config disagree, or SNIP/GraSP has no batch.
+ * @throws {TypeError} if the cell is invalid or disagrees with the model config, or SNIP/GraSP has no batch.
  * @throws {RangeError} for an unknown method, allocation or ablation, a bad
  *   density, seed or variance, `resample-weights` with a method that places
  *   its own non-zeros, or a density a method cannot reach (e.g. SAO).
@@ -282,109 +291,48 @@ export async function initializeNetwork(
   modelConfig: ModelConfig,
   options: InitializeNetworkOptions = {},
 ): Promise<LayerValues[]> {
-  _check(cell, modelConfig);
+  const valid = validateCellConfig(cell);
+  const method = resolveMethod(valid.method); // throws for an unknown method, listing valid names
+  _check(valid, modelConfig, method);
   const shapes = layerShapes(modelConfig);
-  const seed = cell.seed;
-  const approx = cell.method === "approx-isometry";
-  const base = approx ? "pruned-orthogonal" : cell.method;
-  const entry = getMethod(base); // throws for an unknown method, listing valid names
-  const gain = cell.weightVariance === undefined ? undefined : Math.sqrt(cell.weightVariance);
   const last = shapes.length - 1;
-  const activations: Activation[] = shapes.map((_, l) =>
-    l === last ? "linear" : modelConfig.activation
-  );
-  const gainOpt = gain === undefined ? {} : { gain };
-
-  let densities: number[];
-  let masks: (Uint8Array | undefined)[];
-  const allocation = cell.allocation;
-  if ((DENSITY_ALLOCATIONS as readonly string[]).includes(allocation)) {
-    densities = allocateDensities(allocation as DensityAllocation, shapes, cell.density);
-    masks = shapes.map(() => undefined);
-  } else if (allocation === "snip" || allocation === "grasp" || allocation === "synflow") {
-    const global = await _scoreMasks(
-      cell,
-      modelConfig,
-      shapes,
-      base,
-      gain,
-      activations,
-      options,
-    );
-    masks = global;
-    densities = global.map((m) => countNonZeros(m) / m.length);
-  } else {
-    throw new RangeError(
-      `initializeNetwork: unknown allocation ${JSON.stringify(allocation)}; valid: ${
-        [...DENSITY_ALLOCATIONS, "snip", "grasp", "synflow"].join(", ")
-      }`,
-    );
-  }
-  if (cell.ablation === "resample-weights" && !entry.takesMask) {
+  const plan: _Plan = {
+    cell: valid,
+    method,
+    shapes,
+    gain: valid.weightVariance === undefined ? undefined : Math.sqrt(valid.weightVariance),
+    activations: shapes.map((_, l) => l === last ? "linear" : modelConfig.activation),
+  };
+  const { densities, masks } = await _allocate(plan, modelConfig, options);
+  if (valid.ablation === "resample-weights" && !method.layer.takesMask) {
     throw new RangeError(
       `initializeNetwork: ablation "resample-weights" needs a method that takes a mask; ${
-        JSON.stringify(cell.method)
+        JSON.stringify(valid.method)
       } places its own non-zeros`,
     );
   }
-
-  const steps = options.approxIsometrySteps ?? (shapes.length >= 1000 ? 1000 : 10_000);
-  const values: LayerValues[] = [];
-  for (let l = 0; l < shapes.length; l++) {
-    const shape = shapes[l];
-    const size = kernelSize(shape);
-    const path = [`layer/${l}`];
-    const method = layerMethod(base, shape);
-    const common = { seed, activation: activations[l], ...gainOpt };
-    let init: { weights: Float32Array; mask: Uint8Array };
-    if (method !== base) {
-      init = initializeLayer(method, shape, { ...common, density: 1, path }); // SAO rule: dense
-    } else if (entry.takesMask && masks[l] === undefined && cell.ablation === "none") {
-      init = initializeLayer(method, shape, { ...common, density: densities[l], path });
-    } else if (entry.takesMask) {
-      let mask = masks[l] ??
-        initializeLayer(method, shape, { ...common, density: densities[l], path }).mask;
-      let drawPath = path;
-      if (cell.ablation === "shuffle-mask") {
-        mask = shuffleMask(mask, stream(seed, ...path, SHUFFLE_STREAM));
-      } else if (cell.ablation === "resample-weights") {
-        drawPath = [...path, RESAMPLE_STREAM];
-      }
-      init = initializeLayer(method, shape, {
-        ...common,
-        density: countNonZeros(mask) / size,
-        path: drawPath,
-        mask,
-      });
-    } else {
-      let d = densities[l];
-      if (method === "eoi" || method === "eoi-structured") {
-        d = Math.max(d, eoiMinimumDensity(shape));
-      }
-      if (d === 0) d = 1 / size;
-      init = initializeLayer(method, shape, { ...common, density: d, path });
-    }
-    if (cell.ablation === "shuffle-mask" && !entry.takesMask) {
-      if (countNonZeros(init.mask) < size) {
-        init = shuffleValues(init.weights, init.mask, stream(seed, ...path, SHUFFLE_STREAM));
-      }
-    }
-    let weights = init.weights;
-    if (approx && countNonZeros(init.mask) < size) {
-      weights = approxIsometry(init.weights, init.mask, shape, {
-        steps,
-        target: cell.weightVariance ?? 1,
-      }).weights;
-    }
-    const value: LayerValues = { weights, mask: init.mask };
-    if (cell.biasVariance > 0) {
-      const out = shape.kind === "dense" ? shape.outFeatures : shape.outChannels;
-      const rng = stream(seed, ...path, "bias");
-      const sd = Math.sqrt(cell.biasVariance);
-      values.push({ ...value, bias: Float32Array.from({ length: out }, () => sd * rng.normal()) });
-    } else {
-      values.push(value);
-    }
-  }
-  return values;
+  return shapes.map((shape, l) => {
+    const init = _initializeLayer(plan, l, densities[l], masks[l]);
+    const weights = method.refine !== undefined && countNonZeros(init.mask) < kernelSize(shape)
+      ? method.refine({
+        weights: init.weights,
+        mask: init.mask,
+        shape,
+        layers: shapes.length,
+        ...(valid.weightVariance === undefined ? {} : { weightVariance: valid.weightVariance }),
+        ...(options.approxIsometrySteps === undefined
+          ? {}
+          : { steps: options.approxIsometrySteps }),
+      })
+      : init.weights;
+    if (valid.biasVariance === 0) return { weights, mask: init.mask };
+    const out = shape.kind === "dense" ? shape.outFeatures : shape.outChannels;
+    const rng = stream(valid.seed, `layer/${l}`, "bias");
+    const sd = Math.sqrt(valid.biasVariance);
+    return {
+      weights,
+      mask: init.mask,
+      bias: Float32Array.from({ length: out }, () => sd * rng.normal()),
+    };
+  });
 }

@@ -25,6 +25,19 @@ import {
 import type { Job, MeasureConfig } from "./id.ts";
 
 /**
+ * Methods measure cells accept beyond the registry: `"dct-offset"`, the
+ * frozen DCT matrix of a DCT+S layer.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { MEASURE_EXTRA_METHODS } from "./measure.ts";
+ * deepEqual(MEASURE_EXTRA_METHODS, ["dct-offset"]);
+ * ```
+ */
+export const MEASURE_EXTRA_METHODS: readonly string[] = ["dct-offset"];
+
+/**
  * What a measure cell records.
  *
  * @example
@@ -174,7 +187,7 @@ export async function runMeasure(
   });
   try {
     const generate = async (): Promise<{ weights: Float32Array; mask: Uint8Array | null }> => {
-      if (cfg.method === "dct-offset") {
+      if (cfg.method === MEASURE_EXTRA_METHODS[0]) {
         return { weights: await deps.dctOffset(cfg.shape), mask: null };
       }
       const r = deps.initialize(cfg.method, cfg.shape, {

@@ -25,6 +25,7 @@ import {
   type Provenance,
   useBackend,
 } from "../nn/mod.ts";
+import { resolveMethod } from "../prune/mod.ts";
 import { initializeNetwork } from "./initialize_network.ts";
 import { stream } from "../rng/mod.ts";
 import { validateCellConfig } from "./config.ts";
@@ -149,8 +150,10 @@ export function evaluationSubset(
 
 /**
  * The model structure of a cell: its architecture, depth, width and
- * activation, the dataset's image shape, and DCT+S layers when the method is
- * `"dct-plus-sparse"`.
+ * activation, the dataset's image shape, and DCT+S layers when the method's
+ * entry has a DCT offset (`"dct-plus-sparse"`).
+ *
+ * @throws {RangeError} for an unknown method, listing the valid ones.
  *
  * @example
  * ```ts
@@ -174,7 +177,7 @@ export function modelConfigOf(
     width: cell.width,
     classes,
     activation: cell.activation,
-    ...(cell.method === "dct-plus-sparse" ? { dctPlusSparse: true } : {}),
+    ...(resolveMethod(cell.method).layer.dctOffset === true ? { dctPlusSparse: true } : {}),
   };
 }
 
@@ -344,10 +347,7 @@ export async function runCell(
     );
     const test = evaluate(
       network,
-      dataset.testImages,
-      dataset.testLabels,
-      imageShape,
-      classes,
+      { images: dataset.testImages, labels: dataset.testLabels, imageShape, classes },
       testIdx,
     );
     return result({

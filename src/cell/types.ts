@@ -18,16 +18,7 @@ import type { Curves } from "../train/mod.ts";
  * comes from. Per-layer allocations: uniform, uniform-skip, erk, epl, epf.
  * Network-level scores: snip, grasp, synflow (their masks are used by methods
  * that take a mask, e.g. pruned-orthogonal; methods that place their own
- * non-zeros, e.g. eoi, use only their per-layer densities: "snip+eoi").
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { AllocationName } from "./types.ts";
- * const allocation: AllocationName = "erk";
- * equal(allocation, "erk");
- * ```
- */
+ * non-zeros, e.g. eoi, use only their per-layer densities: "snip+eoi"). */
 export type AllocationName =
   | "uniform"
   | "uniform-skip"
@@ -39,21 +30,7 @@ export type AllocationName =
   | "synflow";
 
 /**
- * One cell: everything that determines its result. Defaults in `defaultCellConfig`.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { CellConfig } from "./types.ts";
- * const config: CellConfig = {
- *   dataset: "mnist", architecture: "mlp", depth: 6, width: 100, activation: "tanh",
- *   method: "eoi", allocation: "uniform", density: 0.1, seed: 0, epochs: 100,
- *   batchSize: 128, learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4,
- *   biasVariance: 0, ablation: "none",
- * };
- * equal(config.density, 0.1);
- * ```
- */
+ * One cell: everything that determines its result. Defaults in `defaultCellConfig`. */
 export interface CellConfig {
   /** Dataset the cell trains and tests on. */
   readonly dataset: DatasetName;
@@ -109,26 +86,7 @@ export interface CellConfig {
 }
 
 /**
- * The outcome of one cell. `status` is never thrown: failures are results.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { CellResult } from "./types.ts";
- * const r: CellResult = {
- *   status: "failed", message: "Error: boom",
- *   testAccuracy: null, testLoss: null, bestValidationAccuracy: null,
- *   finalValidationAccuracy: null,
- *   curves: { trainLoss: [], trainAccuracy: [], validationLoss: [], validationAccuracy: [] },
- *   atInit: null, accounting: null, weightsDigest: null, steps: 0, wallSeconds: 0.01,
- *   provenance: {
- *     backend: "none", tfjsVersion: "4.22.0", denoVersion: "2.0.0", v8Version: "13",
- *     os: "linux", arch: "x86_64",
- *   },
- * };
- * equal(r.testAccuracy, null);
- * ```
- */
+ * The outcome of one cell. `status` is never thrown: failures are results. */
 export interface CellResult {
   /** `ok`, `diverged` (loss became NaN/Inf) or `failed` (an exception; see `message`). */
   readonly status: "ok" | "diverged" | "failed";

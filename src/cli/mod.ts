@@ -1,8 +1,10 @@
 /**
- * The command line: `main(args)` dispatches to one file per command.
+ * The command line: `main(args)` dispatches to one file per command
+ * (`reproduce`, `report`, `status`, `list`, `export`, `merge`).
  *
  * @module
  */
 
 export { main } from "./main.ts";
-export { EXIT } from "./exit_codes.ts";
+export { type CliDeps, DEFAULT_STORE, parseSeeds } from "./context.ts";
+export { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";

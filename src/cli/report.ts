@@ -1,118 +1,49 @@
 /**
- * The end-of-run report: per reproduction, the claim, what was measured
- * (mean ± std over seeds) and the verdict.
+ * `report`: prints claim vs measured and the verdicts from a store, without
+ * running anything.
  *
  * @module
  */
 
-import type { ReproductionSpec, Summary, VerdictReport } from "../grid/mod.ts";
-
-function _num(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toFixed(4);
-}
-
-/**
- * `mean ± std (n=k)`.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { formatSummary } from "./report.ts";
- * equal(formatSummary({ label: "x", n: 2, mean: 0.5, std: 0.01 }), "0.5000 ± 0.0100 (n=2)");
- * ```
- */
-export function formatSummary(s: Summary): string {
-  return `${_num(s.mean)} ± ${_num(s.std)} (n=${s.n})`;
-}
+import type { Command } from "commander";
+import { loadReproductions } from "../grid/mod.ts";
+import { openStore } from "../store/mod.ts";
+import {
+  busyTimeoutOf,
+  type CliContext,
+  type GridOptions,
+  gridsOf,
+  withGridOptions,
+} from "./context.ts";
+import { printVerdicts, verdictExitCode } from "./verdicts.ts";
 
 /**
- * Left-aligned text table with a header rule.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { textTable } from "./report.ts";
- * equal(textTable(["a", "bb"], [["1", "2"]]), "a  bb\n-  --\n1  2 ");
- * ```
- */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (c ?? "").padEnd(w[i])).join("  ");
-  return [line(header), line(w.map((n) => "-".repeat(n))), ...rows.map(line)].join("\n");
-}
-
-/**
- * The report of one reproduction as text.
+ * Adds `report` to the program.
  *
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { renderReport } from "./report.ts";
- * const spec = { name: "r", title: "T", claim: { text: "C", source: "S" } };
- * const text = renderReport(spec, "quick", { verdict: "incomplete", checks: [], missing: 3 });
- * ok(text.includes("INCOMPLETE") && text.includes("3 job(s)"));
+ * import { Command } from "commander";
+ * import { reportCommand } from "./report.ts";
+ * const program = new Command();
+ * reportCommand(program, { stdout: () => {}, stderr: () => {}, dir: "x", deps: {}, exit: () => {} });
+ * ok(program.commands.some((c) => c.name() === "report"));
  * ```
  */
-export function renderReport(
-  spec: Pick<ReproductionSpec, "name" | "title" | "claim">,
-  preset: string,
-  report: VerdictReport,
-): string {
-  const out: string[] = [];
-  out.push(`== ${spec.name} (${preset}): ${spec.title}`);
-  out.push(`Claim: ${spec.claim.text}`);
-  out.push(`Source: ${spec.claim.source}`);
-  const missing = report.missing > 0
-    ? ` — ${report.missing} job(s) without a result (not run, other shard, or failed)`
-    : "";
-  out.push(`Verdict: ${report.verdict.toUpperCase()}${missing}`);
-  report.checks.forEach((c, i) => {
-    const ck = c.check;
-    const what = ck.kind === "best"
-      ? `best ${JSON.stringify(ck.best)} by ${
-        ck.distanceTo !== undefined
-          ? `|${ck.metric} - ${ck.distanceTo}| (lower`
-          : `${ck.metric} (${ck.lowerIsBetter === true ? "lower" : "higher"}`
-      } is better, ${ck.test})`
-      : ck.kind === "describe"
-      ? `${ck.metric} (reported, not tested)`
-      : ck.kind === "threshold"
-      ? `${ck.aggregate} ${ck.metric}${ck.above !== undefined ? ` > ${ck.above}` : ""}${
-        ck.below !== undefined ? ` < ${ck.below}` : ""
-      }`
-      : `${ck.metric}: ${JSON.stringify(ck.a)} ≈ ${JSON.stringify(ck.b)} within ${ck.tolerance}`;
-    const where = ck.where === undefined ? "" : ` where ${JSON.stringify(ck.where)}`;
-    out.push("");
-    out.push(
-      `${ck.kind === "describe" ? "Table" : "Check"} ${i + 1}: ${ck.label ?? what}${
-        ck.label !== undefined ? ` [${what}]` : ""
-      }${where} → ${c.verdict}`,
-    );
-    if (c.comparisons.length === 0) {
-      out.push("  (no rows to compare)");
-      return;
+export function reportCommand(program: Command, ctx: CliContext): void {
+  withGridOptions(
+    program.command("report")
+      .description("print claim vs measured and verdicts from a store, without running anything")
+      .argument("[names...]", "reproduction names (see `list`)"),
+  ).action(async (names: string[], o: GridOptions) => {
+    const specs = await loadReproductions(names, ctx.dir);
+    const grids = gridsOf(specs, o);
+    const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o), readOnly: true });
+    try {
+      const r = printVerdicts({ specs, grids, store, preset: o.preset, print: ctx.stdout });
+      ctx.exit(verdictExitCode(r.reports, r.failed));
+    } finally {
+      store.close();
     }
-    const rows = c.comparisons.map((m) => [
-      m.group === m.left.label ? "" : m.group,
-      m.left.label,
-      formatSummary(m.left),
-      m.right?.label ?? "",
-      m.right === undefined ? "" : formatSummary(m.right),
-      m.outcome,
-      m.detail,
-    ]);
-    const table = textTable([
-      "group",
-      "measured",
-      "mean ± std",
-      "vs",
-      "mean ± std",
-      "outcome",
-      "test",
-    ], rows);
-    out.push(table.split("\n").map((l) => `  ${l.trimEnd()}`).join("\n"));
   });
-  return out.join("\n");
 }

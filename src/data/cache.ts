@@ -22,19 +22,7 @@
 import { dirname } from "node:path";
 
 /**
- * A dataset as stored: pixels as bytes (0–255), row-major, 28·28 per image.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { RawDataset } from "./cache.ts";
- * const raw: RawDataset = {
- *   trainPixels: new Uint8Array(784), trainLabels: new Uint8Array([1]),
- *   testPixels: new Uint8Array(784), testLabels: new Uint8Array([2]),
- * };
- * equal(raw.trainPixels.length / 784, raw.trainLabels.length);
- * ```
- */
+ * A dataset as stored: pixels as bytes (0–255), row-major, 28·28 per image. */
 export interface RawDataset {
   /** Training images, 784 bytes (0–255) each, image after image. */
   readonly trainPixels: Uint8Array;

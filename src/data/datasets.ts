@@ -30,21 +30,7 @@ import { syntheticDataset } from "./synthetic.ts";
 export type DatasetName = "mnist" | "fashion-mnist" | "synthetic";
 
 /**
- * A dataset in memory. Treat the arrays as read-only (they may be shared).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Dataset } from "./datasets.ts";
- * const dataset: Dataset = {
- *   name: "synthetic",
- *   trainImages: new Float32Array(784), trainLabels: new Uint8Array([3]),
- *   testImages: new Float32Array(784), testLabels: new Uint8Array([5]),
- *   imageShape: [28, 28, 1], classes: 10,
- * };
- * equal(dataset.trainImages.length / 784, dataset.trainLabels.length);
- * ```
- */
+ * A dataset in memory. Treat the arrays as read-only (they may be shared). */
 export interface Dataset {
   /** Which dataset this is. */
   readonly name: DatasetName;
@@ -75,16 +61,7 @@ export interface Dataset {
 export const DATASET_NAMES: readonly DatasetName[] = ["mnist", "fashion-mnist", "synthetic"];
 
 /**
- * Options of {@linkcode loadDataset}.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { LoadOptions } from "./datasets.ts";
- * const options: LoadOptions = { cacheDir: "/tmp/sparse-init-datasets" };
- * equal(options.cacheDir, "/tmp/sparse-init-datasets");
- * ```
- */
+ * Options of {@linkcode loadDataset}. */
 export interface LoadOptions {
   /** Directory of the binary caches (default `<project root>/.cache/datasets`). */
   readonly cacheDir?: string;

@@ -1,30 +1,16 @@
 /**
- * The reproductions on disk and the names the CLI accepts.
+ * The reproductions on disk: their names and their validated specs.
  *
  * @module
  */
 
-import { methods } from "../init/mod.ts";
 import {
-  DEFAULT_VOCABULARY,
+  defaultVocabulary,
   loadReproductionFile,
   type ReproductionSpec,
   SpecError,
   type Vocabulary,
 } from "./spec.ts";
-
-/**
- * Network-level methods handled by `initializeNetwork`, not the per-layer registry.
- *
- * @example
- * ```ts
- * import { ok } from "node:assert/strict";
- * import { NETWORK_METHODS, vocabulary } from "./catalog.ts";
- * ok(NETWORK_METHODS.includes("dct-plus-sparse"));
- * ok(NETWORK_METHODS.every((m) => vocabulary().methods.includes(m)));
- * ```
- */
-export const NETWORK_METHODS: readonly string[] = ["approx-isometry", "dct-plus-sparse"];
 
 /**
  * The repository's `reproductions/` directory.
@@ -37,21 +23,6 @@ export const NETWORK_METHODS: readonly string[] = ["approx-isometry", "dct-plus-
  * ```
  */
 export const REPRODUCTIONS_DIR: string = new URL("../../reproductions/", import.meta.url).pathname;
-
-/**
- * Valid names: the registry's methods plus {@linkcode NETWORK_METHODS}.
- *
- * @example
- * ```ts
- * import { ok } from "node:assert/strict";
- * import { vocabulary } from "./catalog.ts";
- * ok(vocabulary().methods.includes("approx-isometry"));
- * ```
- */
-export function vocabulary(): Vocabulary {
-  const names = new Set([...methods().map((m) => m.name), ...NETWORK_METHODS]);
-  return { ...DEFAULT_VOCABULARY, methods: [...names].sort() };
-}
 
 /**
  * Names of the reproductions in `dir` (files `*.json`), sorted.
@@ -87,7 +58,7 @@ export function reproductionNames(dir: string = REPRODUCTIONS_DIR): string[] {
 export async function loadReproductions(
   names: readonly string[],
   dir: string = REPRODUCTIONS_DIR,
-  vocab: Vocabulary = vocabulary(),
+  vocab: Vocabulary = defaultVocabulary(),
 ): Promise<ReproductionSpec[]> {
   const all = reproductionNames(dir);
   const unknown = names.filter((n) => !all.includes(n));

@@ -8,6 +8,7 @@
 export * from "./catalog.ts";
 export * from "./expand.ts";
 export * from "./progress.ts";
+export * from "./real_run.ts";
 export * from "./runner.ts";
 export * from "./shard.ts";
 export * from "./spec.ts";

@@ -9,21 +9,18 @@
  * @module
  */
 
-import { canonicalJson, type Job, RESULTS_VERSION, type RunProvenance } from "../cell/mod.ts";
+import {
+  canonicalJson,
+  type Job,
+  jobKey,
+  RESULTS_VERSION,
+  type RunProvenance,
+} from "../cell/mod.ts";
 import { type ProgressSink, silentProgress } from "./progress.ts";
 import type { ResultStore, RowStatus } from "../store/mod.ts";
 
 /**
- * What a run function returns: a CellResult, a MeasureResult, or a fake's.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { RunOutcome } from "./runner.ts";
- * const outcome: RunOutcome = { status: "failed", message: "Error: boom", seconds: 0.2 };
- * equal(outcome.seconds, 0.2);
- * ```
- */
+ * What a run function returns: a CellResult, a MeasureResult, or a fake's. */
 export interface RunOutcome {
   /** `ok`, `diverged` or `failed` (other values are stored as `failed`). */
   readonly status: RowStatus | string;
@@ -215,7 +212,7 @@ export async function runJobs(
   const todo: Job[] = [];
   let skipped = 0;
   for (const j of jobs) {
-    const key = `${j.id}:${j.seed}`;
+    const key = jobKey(j.id, j.seed);
     if (seen.has(key)) continue;
     seen.add(key);
     if (done.has(key)) skipped++;

@@ -27,8 +27,10 @@
  * @module
  */
 
-import { ACTIVATIONS, methods } from "../init/mod.ts";
-import { CELL_ABLATIONS, CELL_ALLOCATIONS, CELL_DATASETS } from "../cell/mod.ts";
+import { MEASURE_EXTRA_METHODS } from "../cell/mod.ts";
+import { DATASET_NAMES } from "../data/mod.ts";
+import { ACTIVATIONS } from "../init/mod.ts";
+import { ABLATIONS, allocations, methodNames } from "../prune/mod.ts";
 
 /**
  * A config filter: field → value or list of accepted values.
@@ -47,20 +49,7 @@ export type Filter = Readonly<
 >;
 
 /**
- * "X beats every competitor" (see verdict.ts).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { BestCheck } from "./spec.ts";
- * const check: BestCheck = {
- *   kind: "best", label: "EOI beats pruned orthogonal", metric: "testAccuracy",
- *   best: { method: "eoi" }, among: { method: "pruned-orthogonal" }, groupBy: ["density"],
- *   test: "paired-t", alpha: 0.05,
- * };
- * equal(check.test, "paired-t");
- * ```
- */
+ * "X beats every competitor" (see verdict.ts). */
 export interface BestCheck {
   /** Which check this is. */
   readonly kind: "best";
@@ -91,18 +80,7 @@ export interface BestCheck {
 }
 
 /**
- * "The metric's aggregate is above/below a bound in every group".
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { ThresholdCheck } from "./spec.ts";
- * const check: ThresholdCheck = {
- *   kind: "threshold", metric: "orthogonalityError", aggregate: "max", below: 1e-5,
- * };
- * equal(check.above, undefined);
- * ```
- */
+ * "The metric's aggregate is above/below a bound in every group". */
 export interface ThresholdCheck {
   /** Which check this is. */
   readonly kind: "threshold";
@@ -127,19 +105,7 @@ export interface ThresholdCheck {
 }
 
 /**
- * "Configs matching `a` and their counterparts matching `b` agree within a tolerance".
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { CloseCheck } from "./spec.ts";
- * const check: CloseCheck = {
- *   kind: "close", metric: "testAccuracy", a: { method: "eoi" }, b: { method: "eoi-structured" },
- *   tolerance: 0.01,
- * };
- * equal(check.tolerance, 0.01);
- * ```
- */
+ * "Configs matching `a` and their counterparts matching `b` agree within a tolerance". */
 export interface CloseCheck {
   /** Which check this is. */
   readonly kind: "close";
@@ -162,16 +128,7 @@ export interface CloseCheck {
 }
 
 /**
- * A table only (mean ± std per group); never affects the verdict.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { DescribeCheck } from "./spec.ts";
- * const check: DescribeCheck = { kind: "describe", metric: "seconds", groupBy: ["method", "shape"] };
- * equal(check.groupBy?.length, 2);
- * ```
- */
+ * A table only (mean ± std per group); never affects the verdict. */
 export interface DescribeCheck {
   /** Which check this is. */
   readonly kind: "describe";
@@ -206,16 +163,7 @@ export interface DescribeCheck {
 export type Check = BestCheck | ThresholdCheck | CloseCheck | DescribeCheck;
 
 /**
- * Grid axes (all optional; required ones are checked after merging).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Axes } from "./spec.ts";
- * const axes: Axes = { methods: ["eoi", "sao"], densities: [0.125, 0.25], shapes: [[256, 256]] };
- * equal(axes.methods!.length * axes.densities!.length, 4); // cells of this block
- * ```
- */
+ * Grid axes (all optional; required ones are checked after merging). */
 export interface Axes {
   /** Datasets. */
   readonly datasets?: readonly string[];
@@ -242,16 +190,7 @@ export interface Axes {
 }
 
 /**
- * Training/measure scalars shared by all cells.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Fixed } from "./spec.ts";
- * const fixed: Fixed = { learningRate: 0.01, repeats: 3 };
- * equal(fixed.repeats, 3);
- * ```
- */
+ * Training/measure scalars shared by all cells. */
 export interface Fixed {
   /** Mini-batch size. */
   readonly batchSize?: number;
@@ -270,16 +209,7 @@ export interface Fixed {
 }
 
 /**
- * Budget of a preset. `steps` wins over `epochs`.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Budget } from "./spec.ts";
- * const budget: Budget = { seeds: [0, 1], steps: 300, epochs: 100 };
- * equal(budget.steps, 300); // steps win over epochs
- * ```
- */
+ * Budget of a preset. `steps` wins over `epochs`. */
 export interface Budget {
   /** Seeds every cell runs with. */
   readonly seeds: readonly number[];
@@ -294,18 +224,7 @@ export interface Budget {
 }
 
 /**
- * A preset: budget plus optional overrides.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Preset } from "./spec.ts";
- * const preset: Preset = {
- *   description: "two seeds, 300 steps", budget: { seeds: [0, 1], steps: 300 }, fixed: { batchSize: 64 },
- * };
- * equal(preset.budget.seeds.length, 2);
- * ```
- */
+ * A preset: budget plus optional overrides. */
 export interface Preset {
   /** What the preset runs, in a phrase. */
   readonly description?: string;
@@ -320,16 +239,7 @@ export interface Preset {
 }
 
 /**
- * Preset names. `quick` is the default.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { PresetName } from "./spec.ts";
- * const preset: PresetName = "paper";
- * equal(preset, "paper");
- * ```
- */
+ * Preset names. `quick` is the default. */
 export type PresetName = "quick" | "paper";
 
 /**
@@ -398,53 +308,29 @@ export interface Vocabulary {
 }
 
 /**
- * Method names: the registry's, plus the network-level `approx-isometry`
- * (derived from the registry, so a new method is accepted without a second list).
+ * The names specs may use, read from the registries when called (so a method
+ * registered since is accepted): every cell method (per-layer and
+ * network-level), the datasets, every allocation.
  *
  * @example
  * ```ts
- * import { equal } from "node:assert/strict";
- * import { DEFAULT_METHODS } from "./spec.ts";
- * equal(DEFAULT_METHODS.includes("eoi"), true);
- * equal(DEFAULT_METHODS.includes("approx-isometry"), true);
+ * import { ok } from "node:assert/strict";
+ * import { defaultVocabulary } from "./spec.ts";
+ * const v = defaultVocabulary();
+ * ok(v.methods.includes("eoi") && v.methods.includes("approx-isometry"));
+ * ok(v.allocations.includes("synflow"));
  * ```
  */
-export const DEFAULT_METHODS: readonly string[] = [
-  ...methods().map((m) => m.name),
-  "approx-isometry",
-];
-
-/**
- * Default vocabulary: {@linkcode DEFAULT_METHODS}, the three datasets, all allocations.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { DEFAULT_METHODS, DEFAULT_VOCABULARY } from "./spec.ts";
- * equal(DEFAULT_VOCABULARY.methods, DEFAULT_METHODS);
- * equal(DEFAULT_VOCABULARY.allocations.includes("synflow"), true);
- * ```
- */
-export const DEFAULT_VOCABULARY: Vocabulary = {
-  methods: DEFAULT_METHODS,
-  datasets: CELL_DATASETS,
-  allocations: CELL_ALLOCATIONS,
-};
-
-/**
- * Methods measure cells accept beyond the registry: the DCT+S frozen offset.
- *
- * @example
- * ```ts
- * import { deepEqual } from "node:assert/strict";
- * import { MEASURE_EXTRA_METHODS } from "./spec.ts";
- * deepEqual(MEASURE_EXTRA_METHODS, ["dct-offset"]);
- * ```
- */
-export const MEASURE_EXTRA_METHODS: readonly string[] = ["dct-offset"];
+export function defaultVocabulary(): Vocabulary {
+  return {
+    methods: methodNames(),
+    datasets: DATASET_NAMES,
+    allocations: allocations().map((a) => a.name),
+  };
+}
 
 const _ARCHS = ["mlp", "cnn"];
-const _ABLATIONS: readonly string[] = CELL_ABLATIONS;
+const _ABLATIONS: readonly string[] = ABLATIONS;
 const _MEASURES = ["exactness", "timing"];
 const _METRIC_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -735,7 +621,7 @@ function _budget(v: _V, raw: unknown, path: string): Budget {
 export function validateReproduction(
   raw: unknown,
   where: string,
-  vocab: Vocabulary = DEFAULT_VOCABULARY,
+  vocab: Vocabulary = defaultVocabulary(),
 ): ReproductionSpec {
   const v = new _V(where, vocab);
   const o = v.obj(raw, "");
@@ -801,7 +687,7 @@ export function validateReproduction(
  */
 export async function loadReproductionFile(
   path: string,
-  vocab: Vocabulary = DEFAULT_VOCABULARY,
+  vocab: Vocabulary = defaultVocabulary(),
 ): Promise<ReproductionSpec> {
   const text = await Deno.readTextFile(path);
   let raw: unknown;

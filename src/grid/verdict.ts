@@ -50,29 +50,11 @@ import type { StoredRow } from "../store/mod.ts";
 export type Verdict = "holds" | "does not hold" | "not enough seeds" | "incomplete";
 
 /**
- * Outcome of one comparison.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Outcome } from "./verdict.ts";
- * const outcome: Outcome = "not enough seeds";
- * equal(outcome, "not enough seeds");
- * ```
- */
+ * Outcome of one comparison. */
 export type Outcome = "holds" | "fails" | "not enough seeds" | "info";
 
 /**
- * Mean ± std of one config (or group) over seeds.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Summary } from "./verdict.ts";
- * const s: Summary = { label: "method=eoi", n: 3, mean: 0.91, std: 0.01 };
- * equal(s.n, 3);
- * ```
- */
+ * Mean ± std of one config (or group) over seeds. */
 export interface Summary {
   /** Which config or group (its distinguishing fields). */
   readonly label: string;
@@ -85,21 +67,7 @@ export interface Summary {
 }
 
 /**
- * One comparison inside a check.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Comparison } from "./verdict.ts";
- * const c: Comparison = {
- *   group: "density=0.1",
- *   left: { label: "method=eoi", n: 2, mean: 0.91, std: 0.01 },
- *   right: { label: "method=sao", n: 2, mean: 0.88, std: 0.02 },
- *   outcome: "holds", detail: "mean 0.91 > 0.88",
- * };
- * equal(c.outcome, "holds");
- * ```
- */
+ * One comparison inside a check. */
 export interface Comparison {
   /** The group compared in (its shared fields). */
   readonly group: string;

@@ -32,15 +32,12 @@ function _deltaOrthogonal(request: InitRequest, streams: StreamFor): LayerInit {
   const weights = new Float32Array(size);
   // The centre tap is a cin × cout row-major block: a Haar cin × cout matrix is
   // distributed as the transpose of a Haar cout × cin one.
-  writeKernel(
-    haarOrthogonal(streams("weights"), cin, cout),
-    false,
-    cin,
-    cout,
+  writeKernel(haarOrthogonal(streams("weights"), cin, cout), weights, {
+    inFeatures: cin,
+    outFeatures: cout,
     gain,
-    weights,
     offset,
-  );
+  });
   return { weights, mask: new Uint8Array(size).fill(1) };
 }
 

@@ -230,7 +230,11 @@ function _eoiStructured(request: InitRequest, streams: StreamFor): LayerInit {
   const weights = new Float32Array(size);
   if (shape.kind === "dense") {
     const { inFeatures: inF, outFeatures: outF } = shape;
-    writeKernel(haarOrthogonal(streams("weights"), inF, outF), false, inF, outF, gain, weights);
+    writeKernel(haarOrthogonal(streams("weights"), inF, outF), weights, {
+      inFeatures: inF,
+      outFeatures: outF,
+      gain,
+    });
     return { weights, mask: new Uint8Array(size).fill(1) };
   }
   const offset = centreTapOffset(shape, "eoi-structured");

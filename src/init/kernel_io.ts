@@ -9,6 +9,23 @@
 import { type ConvShape, type LayerShape, shapeLabel } from "./shape.ts";
 
 /**
+ * How {@linkcode writeKernel} places a matrix in a kernel. */
+export interface WriteKernelOptions {
+  /** Rows of the kernel matrix (`in`). */
+  readonly inFeatures: number;
+  /** Columns of the kernel matrix (`out`). */
+  readonly outFeatures: number;
+  /** Multiplier of every value. */
+  readonly gain: number;
+  /** True when the source is row-major `out × in` (the transpose); default false. */
+  readonly transposed?: boolean;
+  /** First index written in `weights`; default 0. */
+  readonly offset?: number;
+  /** Receives 1 wherever the float64 value is non-zero (0 elsewhere), at the same indices. */
+  readonly mask?: Uint8Array;
+}
+
+/**
  * Writes an `in × out` matrix into `weights[offset … offset + in·out)` (tfjs
  * `[in, out]` layout), multiplied by `gain`. `src` is row-major `in × out`, or
  * row-major `out × in` (its transpose) when `transposed` is true (a column-major
@@ -23,22 +40,21 @@ import { type ConvShape, type LayerShape, shapeLabel } from "./shape.ts";
  * const w = new Float32Array(6);
  * const mask = new Uint8Array(6);
  * // out × in = 3 × 2 source, transposed into a [2, 3] kernel, gain 2
- * writeKernel(new Float64Array([1, 0, 0, -0, 0, 3]), true, 2, 3, 2, w, 0, mask);
+ * writeKernel(new Float64Array([1, 0, 0, -0, 0, 3]), w, {
+ *   transposed: true, inFeatures: 2, outFeatures: 3, gain: 2, mask,
+ * });
  * deepEqual([...w], [2, 0, 0, 0, 0, 6]);
  * deepEqual([...mask], [1, 0, 0, 0, 0, 1]);
  * ```
  */
 export function writeKernel(
   src: ArrayLike<number>,
-  transposed: boolean,
-  inF: number,
-  outF: number,
-  gain: number,
   weights: Float32Array,
-  offset = 0,
-  mask?: Uint8Array,
+  options: WriteKernelOptions,
 ): void {
-  if (!transposed) {
+  const { inFeatures: inF, outFeatures: outF, gain, mask } = options;
+  const offset = options.offset ?? 0;
+  if (options.transposed !== true) {
     const n = inF * outF;
     for (let t = 0; t < n; t++) {
       const v = src[t];

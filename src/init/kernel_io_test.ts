@@ -5,11 +5,12 @@ Deno.test("writeKernel() copies or transposes (blocked) into the offset, scaled,
   const inF = 37, outF = 45; // not multiples of the 32 block
   const src = new Float64Array(inF * outF).map((_, k) => (k % 3 === 0 ? -0 : k));
   const direct = new Float32Array(inF * outF + 3);
-  writeKernel(src, false, inF, outF, 2, direct, 3);
+  writeKernel(src, direct, { inFeatures: inF, outFeatures: outF, gain: 2, offset: 3 });
   for (let k = 0; k < inF * outF; k++) equal(Object.is(direct[3 + k], src[k] * 2 + 0), true);
   const t = new Float32Array(inF * outF);
   const mask = new Uint8Array(inF * outF);
-  writeKernel(src, true, outF, inF, 1, t, 0, mask); // src read as outF×inF... transposed into [45, 37]
+  // src read as outF×inF... transposed into [45, 37]
+  writeKernel(src, t, { transposed: true, inFeatures: outF, outFeatures: inF, gain: 1, mask });
   for (let i = 0; i < outF; i++) {
     for (let o = 0; o < inF; o++) {
       const v = src[o * outF + i];

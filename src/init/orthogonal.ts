@@ -32,7 +32,7 @@ function _orthogonal(request: InitRequest, streams: StreamFor): LayerInit {
   const q = haarOrthogonal(streams("weights"), rows, cols);
   const size = kernelSize(shape);
   const weights = new Float32Array(size);
-  writeKernel(q, false, rows, cols, gain, weights);
+  writeKernel(q, weights, { inFeatures: rows, outFeatures: cols, gain });
   return { weights, mask: new Uint8Array(size).fill(1) };
 }
 

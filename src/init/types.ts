@@ -13,16 +13,7 @@ import type { Rng } from "../rng/mod.ts";
 import type { LayerShape } from "./shape.ts";
 
 /**
- * Activations the suite knows; they set default gains and SAO's form.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Activation } from "./types.ts";
- * const activation: Activation = "hard-tanh";
- * equal(activation, "hard-tanh");
- * ```
- */
+ * Activations the suite knows; they set default gains and SAO's form. */
 export type Activation = "linear" | "tanh" | "hard-tanh" | "relu";
 
 /**
@@ -43,18 +34,7 @@ export const ACTIVATIONS: readonly Activation[] = [
 ];
 
 /**
- * What an initializer is asked for.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { InitRequest } from "./types.ts";
- * const request: InitRequest = {
- *   shape: { kind: "dense", inFeatures: 4, outFeatures: 2 }, density: 0.5, activation: "relu",
- * };
- * equal(request.gain, undefined); // the method's default gain
- * ```
- */
+ * What an initializer is asked for. */
 export interface InitRequest {
   /** The layer's kernel shape. */
   readonly shape: LayerShape;
@@ -76,16 +56,7 @@ export interface InitRequest {
 }
 
 /**
- * An initialized kernel, in tfjs layout (see `shape.ts`).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { LayerInit } from "./types.ts";
- * const init: LayerInit = { weights: new Float32Array([0.7, 0]), mask: new Uint8Array([1, 0]) };
- * equal(init.weights[1], 0); // zero where the mask is zero
- * ```
- */
+ * An initialized kernel, in tfjs layout (see `shape.ts`). */
 export interface LayerInit {
   /** Kernel values, zero wherever `mask` is zero. */
   readonly weights: Float32Array;

@@ -35,29 +35,11 @@ import { fans, kernelSize, shapeLabel } from "./shape.ts";
 import type { Activation, Initializer, InitRequest, MethodEntry, StreamFor } from "./types.ts";
 
 /**
- * Which fan divides the variance.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { FanMode } from "./variance_scaling.ts";
- * const mode: FanMode = "fan-avg";
- * equal(mode, "fan-avg");
- * ```
- */
+ * Which fan divides the variance. */
 export type FanMode = "fan-in" | "fan-out" | "fan-avg";
 
 /**
- * The distribution of the weights (both have the target variance).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Distribution } from "./variance_scaling.ts";
- * const distribution: Distribution = "uniform";
- * equal(distribution, "uniform");
- * ```
- */
+ * The distribution of the weights (both have the target variance). */
 export type Distribution = "normal" | "uniform";
 
 /**

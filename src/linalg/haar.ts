@@ -5,7 +5,7 @@
  */
 
 import type { Rng } from "../rng/mod.ts";
-import { _accumulateQ, _householderVector } from "./householder.ts";
+import { _accumulateQ, _householderVector } from "./_reflectors.ts";
 
 /**
  * A Haar-random `rows × cols` matrix, row-major, orthonormal along the smaller

@@ -6,16 +6,7 @@
  */
 
 /**
- * Summary of singular values.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { SpectrumSummary } from "./types.ts";
- * const s: SpectrumSummary = { mean: 1, max: 1.5, min: 0.5, variance: 0.125 };
- * equal(s.max - s.min, 1);
- * ```
- */
+ * Summary of singular values. */
 export interface SpectrumSummary {
   /** Mean of the values. */
   readonly mean: number;
@@ -28,20 +19,7 @@ export interface SpectrumSummary {
 }
 
 /**
- * What the papers measure at initialization.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { InitMetrics } from "./types.ts";
- * const m: InitMetrics = {
- *   jacobian: { mean: 1, max: 1, min: 1, variance: 0 },
- *   gradientNorm: 0.5, logitsStd: 1, layerDensities: [0.5, 1], networkDensity: 0.6,
- *   deadUnits: 0, pathCut: false, orthogonalityErrors: [0, 0],
- * };
- * equal(m.layerDensities.length, m.orthogonalityErrors.length);
- * ```
- */
+ * What the papers measure at initialization. */
 export interface InitMetrics {
   /** Summary of the input–output Jacobian singular values over the batch. */
   readonly jacobian: SpectrumSummary;
@@ -62,19 +40,7 @@ export interface InitMetrics {
 }
 
 /**
- * Parameter and FLOP accounting of a cell's network.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Accounting } from "./types.ts";
- * const a: Accounting = {
- *   trainableParameters: 14, nonZeros: 9, denseMultiplyAdds: 18, sparseMultiplyAdds: 9,
- *   dctOffsetEntries: 0, dctOffsetMultiplyAdds: 0,
- * };
- * equal(a.sparseMultiplyAdds / a.denseMultiplyAdds, 0.5);
- * ```
- */
+ * Parameter and FLOP accounting of a cell's network. */
 export interface Accounting {
   /** Kept kernel entries + biases + DCT+S scalars α. */
   readonly trainableParameters: number;

@@ -32,19 +32,7 @@ import { installWasmMatMulFix } from "./wasm_matmul.ts";
 export type BackendName = "auto" | "webgpu" | "wasm" | "cpu";
 
 /**
- * Versions and environment a result was produced with.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Provenance } from "./backend.ts";
- * const p: Provenance = {
- *   backend: "cpu", tfjsVersion: "4.22.0", denoVersion: Deno.version.deno,
- *   v8Version: Deno.version.v8, os: Deno.build.os, arch: Deno.build.arch,
- * };
- * equal(p.backend, "cpu");
- * ```
- */
+ * Versions and environment a result was produced with. */
 export interface Provenance {
   /** tfjs backend that ran the cell (`none` if none was initialized). */
   readonly backend: string;
@@ -73,19 +61,7 @@ export interface Provenance {
 export const BACKEND_NAMES: readonly BackendName[] = ["auto", "webgpu", "wasm", "cpu"];
 
 /**
- * {@linkcode backendInfo}'s result: a `Provenance` plus the GPU adapter, if any.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { BackendInfo } from "./backend.ts";
- * const info: BackendInfo = {
- *   backend: "webgpu", tfjsVersion: "4.22.0", denoVersion: "2.0.0", v8Version: "13",
- *   os: "linux", arch: "x86_64", adapter: "NVIDIA GeForce RTX 4090",
- * };
- * equal(info.adapter, "NVIDIA GeForce RTX 4090");
- * ```
- */
+ * {@linkcode backendInfo}'s result: a `Provenance` plus the GPU adapter, if any. */
 export interface BackendInfo extends Provenance {
   /** The WebGPU adapter's description (e.g. `"llvmpipe (LLVM 15.0.6, 256 bits)"`), webgpu only. */
   readonly adapter?: string;

@@ -72,7 +72,7 @@ export function circularConv2d(
   const [top, bottom] = samePadding(filter.shape[0]);
   const [left, right] = samePadding(filter.shape[1]);
   // Checks the padding against the image before entering the custom op.
-  if (bottom > x.shape[1] || right > x.shape[2]) circularPadBy(x, top, bottom, left, right);
+  if (bottom > x.shape[1] || right > x.shape[2]) circularPadBy(x, { top, bottom, left, right });
   const conv = _circularOp([top, bottom, left, right], bias !== undefined);
   return bias === undefined ? conv(x, filter) : conv(x, filter, bias);
 }
@@ -94,13 +94,13 @@ function _circularOp(pads: _Pads, withBias: boolean): _ConvOp {
         const save = rest[rest.length - 1] as tf.GradSaveFunc;
         const bias = withBias ? rest[0] as tf.Tensor1D : undefined;
         save([x, filter]);
-        const padded = circularPadBy(x, top, bottom, left, right);
+        const padded = circularPadBy(x, { top, bottom, left, right });
         return {
           value: tf.fused.conv2d({ x: padded, filter, strides: 1, pad: "valid", bias }),
           gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
             const [sx, sf] = saved as tf.Tensor4D[];
             const dx = _circularOp(mirrored, false)(dy, _flipTranspose(sf));
-            const df = _filterGrad(circularPadBy(sx, top, bottom, left, right), dy);
+            const df = _filterGrad(circularPadBy(sx, { top, bottom, left, right }), dy);
             return withBias ? [dx, df, tf.sum(dy, [0, 1, 2])] : [dx, df];
           },
         };

@@ -74,7 +74,20 @@ export function circularPad(
   }
   const [top, bottom] = _padding("kernelHeight", kernelHeight);
   const [left, right] = _padding("kernelWidth", kernelWidth);
-  return circularPadBy(x, top, bottom, left, right);
+  return circularPadBy(x, { top, bottom, left, right });
+}
+
+/**
+ * Circular padding amounts of an image: rows above and below, columns left and right. */
+export interface Padding {
+  /** Rows above (the image's last rows wrapped around). */
+  readonly top: number;
+  /** Rows below (its first rows). */
+  readonly bottom: number;
+  /** Columns on the left (its last columns). */
+  readonly left: number;
+  /** Columns on the right (its first columns). */
+  readonly right: number;
 }
 
 /**
@@ -93,18 +106,13 @@ export function circularPad(
  * import { circularPadBy } from "./circular_pad.ts";
  * await tf.setBackend("cpu");
  * const x = tf.tensor4d([1, 2, 3], [1, 1, 3, 1]);
- * const p = circularPadBy(x, 0, 0, 2, 1);
+ * const p = circularPadBy(x, { top: 0, bottom: 0, left: 2, right: 1 });
  * deepEqual(Array.from(p.dataSync()), [2, 3, 1, 2, 3, 1]);
  * tf.dispose([x, p]);
  * ```
  */
-export function circularPadBy(
-  x: tf.Tensor4D,
-  top: number,
-  bottom: number,
-  left: number,
-  right: number,
-): tf.Tensor4D {
+export function circularPadBy(x: tf.Tensor4D, padding: Padding): tf.Tensor4D {
+  const { top, bottom, left, right } = padding;
   if (x.rank !== 4) {
     throw new TypeError(
       `circularPadBy: x must be rank 4 [n, h, w, c]; got shape [${x.shape.join(", ")}]`,

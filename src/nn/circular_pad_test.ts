@@ -81,8 +81,11 @@ Deno.test("circularPad rejects wrong ranks, bad kernel sizes and too-small image
     () => circularPad(x, 7, 3),
     /circularPadBy: (top|bottom) must be .*\[0, 2\] .*\[1, 2, 2, 1\]; got 3/,
   );
-  throws(() => circularPadBy(x, 0, 0, -1, 0), /left .*got -1/);
-  throws(() => circularPadBy(flat as unknown as tf.Tensor4D, 1, 1, 1, 1), TypeError);
+  throws(() => circularPadBy(x, { top: 0, bottom: 0, left: -1, right: 0 }), /left .*got -1/);
+  throws(
+    () => circularPadBy(flat as unknown as tf.Tensor4D, { top: 1, bottom: 1, left: 1, right: 1 }),
+    TypeError,
+  );
   throws(() => samePadding(-1), RangeError);
   tf.dispose([x, flat]);
 });

@@ -13,32 +13,11 @@ import type * as tf from "@tensorflow/tfjs-core";
 import type { Activation, LayerShape } from "../init/mod.ts";
 
 /**
- * Which architecture; both end in 10 logits.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Architecture } from "./types.ts";
- * const architecture: Architecture = "cnn";
- * equal(architecture, "cnn");
- * ```
- */
+ * Which architecture; both end in 10 logits. */
 export type Architecture = "mlp" | "cnn";
 
 /**
- * Everything that fixes a model's structure (not its values).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { ModelConfig } from "./types.ts";
- * const config: ModelConfig = {
- *   architecture: "mlp", inputShape: [28, 28, 1], depth: 6, width: 100, classes: 10,
- *   activation: "tanh",
- * };
- * equal(config.inputShape[0] * config.inputShape[1], 784);
- * ```
- */
+ * Everything that fixes a model's structure (not its values). */
 export interface ModelConfig {
   /** `mlp`: input → `depth` hidden dense layers of `width` → classes. `cnn`: `depth` 3×3 circular convs of `width` channels → global average pool → dense. */
   readonly architecture: Architecture;
@@ -57,18 +36,7 @@ export interface ModelConfig {
 }
 
 /**
- * Initial values of one kernel layer, from any registered method.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { LayerValues } from "./types.ts";
- * const values: LayerValues = {
- *   weights: new Float32Array([0.5, 0, 0, -0.5]), mask: new Uint8Array([1, 0, 0, 1]),
- * };
- * equal(values.weights.length, values.mask.length);
- * ```
- */
+ * Initial values of one kernel layer, from any registered method. */
 export interface LayerValues {
   /** Kernel values in tfjs layout, exactly zero where `mask` is 0. */
   readonly weights: Float32Array;

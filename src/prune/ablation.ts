@@ -17,6 +17,18 @@ import { countNonZeros } from "../init/mod.ts";
 export type Ablation = "none" | "shuffle-mask" | "resample-weights";
 
 /**
+ * Every {@linkcode Ablation}, `"none"` first.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { ABLATIONS } from "./ablation.ts";
+ * equal(ABLATIONS[0], "none");
+ * ```
+ */
+export const ABLATIONS: readonly Ablation[] = ["none", "shuffle-mask", "resample-weights"];
+
+/**
  * Stream name for mask shuffling (used with `stream(seed, "layer/l", SHUFFLE_STREAM)`).
  *
  * @example

@@ -26,16 +26,7 @@ import { type Batch, crossEntropy, type Network } from "../nn/mod.ts";
 import { globalTopK } from "./global_mask.ts";
 
 /**
- * Options of {@linkcode graspScores}.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { GraspOptions } from "./grasp.ts";
- * const options: GraspOptions = { temperature: 1 };
- * equal(options.temperature, 1); // no logit scaling
- * ```
- */
+ * Options of {@linkcode graspScores}. */
 export interface GraspOptions {
   /** Divides the logits (default 200, as in the paper). */
   readonly temperature?: number;

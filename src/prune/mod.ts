@@ -6,8 +6,10 @@
  */
 
 export * from "./ablation.ts";
+export * from "./allocations.ts";
 export * from "./approx_isometry.ts";
 export * from "./global_mask.ts";
 export * from "./grasp.ts";
+export * from "./network_methods.ts";
 export * from "./snip.ts";
 export * from "./synflow.ts";

@@ -16,19 +16,10 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { dirname } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { Machine } from "../cell/mod.ts";
+import { jobKey, type Machine } from "../cell/mod.ts";
 
 /**
- * Outcome of a job. `failed` rows are retried on request; `diverged` rows are results.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { RowStatus } from "./store.ts";
- * const status: RowStatus = "diverged";
- * equal(status, "diverged");
- * ```
- */
+ * Outcome of a job. `failed` rows are retried on request; `diverged` rows are results. */
 export type RowStatus = "ok" | "diverged" | "failed";
 
 /**
@@ -327,7 +318,9 @@ export class ResultStore {
         ? "SELECT cell_id, seed FROM results WHERE status <> 'failed'"
         : "SELECT cell_id, seed FROM results";
       const out = new Set<string>();
-      for (const r of this.#db.prepare(sql).all()) out.add(`${r.cell_id}:${r.seed}`);
+      for (const r of this.#db.prepare(sql).all()) {
+        out.add(jobKey(String(r.cell_id), Number(r.seed)));
+      }
       return out;
     });
   }

@@ -62,16 +62,7 @@ export interface SgdOptions {
 }
 
 /**
- * What one step reports, read back from the device once.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { StepStats } from "./step.ts";
- * const stats: StepStats = { loss: 0.69, correct: 64, size: 128 };
- * equal(stats.correct / stats.size, 0.5); // batch accuracy
- * ```
- */
+ * What one step reports, read back from the device once. */
 export interface StepStats {
   /** Mean softmax cross-entropy over the batch, before the update. */
   readonly loss: number;

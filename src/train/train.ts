@@ -15,19 +15,7 @@ import { stepSchedule } from "./schedule.ts";
 import { createTrainStep } from "./step.ts";
 
 /**
- * Per-epoch curves (index = epoch − 1).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Curves } from "./train.ts";
- * const c: Curves = {
- *   trainLoss: [2.3, 1.1], trainAccuracy: [0.2, 0.6],
- *   validationLoss: [1.5, 1.0], validationAccuracy: [0.5, 0.7],
- * };
- * equal(c.validationAccuracy[1], 0.7); // after epoch 2
- * ```
- */
+ * Per-epoch curves (index = epoch − 1). */
 export interface Curves {
   /** Mean training loss of each epoch's batches. */
   readonly trainLoss: number[];
@@ -37,6 +25,30 @@ export interface Curves {
   readonly validationLoss: number[];
   /** Validation accuracy at the end of each epoch. */
   readonly validationAccuracy: number[];
+}
+
+/**
+ * Images with their labels: what training and evaluation read.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { LabelledImages } from "./train.ts";
+ * const data: LabelledImages = {
+ *   images: new Float32Array(8), labels: Uint8Array.of(0, 1), imageShape: [2, 2, 1], classes: 2,
+ * };
+ * equal(data.images.length, data.labels.length * 4);
+ * ```
+ */
+export interface LabelledImages {
+  /** `n · h·w·c` pixel values, image-major (as `Dataset.trainImages`). */
+  readonly images: Float32Array;
+  /** `n` labels in `0..classes-1`. */
+  readonly labels: Uint8Array;
+  /** `[h, w, c]` of one image. */
+  readonly imageShape: readonly [number, number, number];
+  /** Number of classes (logits). */
+  readonly classes: number;
 }
 
 /**
@@ -53,15 +65,7 @@ export interface Curves {
  * equal(data.images.length, data.labels.length * 4);
  * ```
  */
-export interface TrainingData {
-  /** `n · h·w·c` pixel values, image-major (as `Dataset.trainImages`). */
-  readonly images: Float32Array;
-  /** `n` labels in `0..classes-1`. */
-  readonly labels: Uint8Array;
-  /** `[h, w, c]` of one image. */
-  readonly imageShape: readonly [number, number, number];
-  /** Number of classes (logits). */
-  readonly classes: number;
+export interface TrainingData extends LabelledImages {
   /** Indices (into `images`/`labels`) of the training split; non-empty. */
   readonly train: Uint32Array;
   /** Indices of the validation split; non-empty. */
@@ -69,16 +73,7 @@ export interface TrainingData {
 }
 
 /**
- * Progress reported after every optimiser step.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { TrainProgress } from "./train.ts";
- * const p: TrainProgress = { step: 211, steps: 422, epoch: 1, loss: 0.4 };
- * equal(p.step / p.steps, 0.5);
- * ```
- */
+ * Progress reported after every optimiser step. */
 export interface TrainProgress {
   /** Optimiser steps done (1-based: the first call has `step = 1`). */
   readonly step: number;
@@ -127,20 +122,7 @@ export interface TrainOptions {
 }
 
 /**
- * What {@linkcode train} returns. The network holds the trained values.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { TrainOutcome } from "./train.ts";
- * const outcome: TrainOutcome = {
- *   status: "diverged", divergedAtStep: 3, message: "loss became NaN at step 3 (epoch 1)", steps: 3,
- *   curves: { trainLoss: [], trainAccuracy: [], validationLoss: [], validationAccuracy: [] },
- *   bestValidationAccuracy: null, finalValidationAccuracy: null,
- * };
- * equal(outcome.steps, outcome.divergedAtStep);
- * ```
- */
+ * What {@linkcode train} returns. The network holds the trained values. */
 export interface TrainOutcome {
   /** `ok`, or `diverged` at the first non-finite batch or validation loss. */
   readonly status: "ok" | "diverged";
@@ -229,8 +211,8 @@ export function plannedSteps(
 }
 
 /**
- * Mean loss and accuracy of a network on `indices` of `images`/`labels`, in
- * batches (no gradients, no tensors left behind).
+ * Mean loss and accuracy of a network on `indices` of `data`, in batches of
+ * `batchSize` (default 1000; no gradients, no tensors left behind).
  *
  * @throws {RangeError} naming `evaluate` if `indices` is empty or the batch
  *   size is not a positive integer (index errors come from `gatherImages`).
@@ -246,20 +228,19 @@ export function plannedSteps(
  * const images = new Float32Array(3 * 4);
  * const labels = Uint8Array.of(1, 0, 1);
  * // deno-lint-ignore no-explicit-any
- * const e = evaluate(network as any, images, labels, [2, 2, 1], 2, Uint32Array.of(0, 1, 2));
+ * const data = { images, labels, imageShape: [2, 2, 1] as const, classes: 2 };
+ * const e = evaluate(network as any, data, Uint32Array.of(0, 1, 2));
  * equal(e.accuracy, 2 / 3);
  * equal(e.count, 3);
  * ```
  */
 export function evaluate(
   network: Network,
-  images: Float32Array,
-  labels: Uint8Array,
-  imageShape: readonly [number, number, number],
-  classes: number,
+  data: LabelledImages,
   indices: Uint32Array,
   batchSize = 1000,
 ): Evaluation {
+  const { images, labels, imageShape, classes } = data;
   if (indices.length === 0) {
     throw new RangeError(`evaluate: no examples to evaluate (indices of shape [0])`);
   }
@@ -405,15 +386,7 @@ export async function train(
         }
       }
       if (divergedAtStep !== undefined) break;
-      const v = evaluate(
-        network,
-        data.images,
-        data.labels,
-        data.imageShape,
-        classes,
-        validation,
-        evalBatch,
-      );
+      const v = evaluate(network, data, validation, evalBatch);
       curves.trainLoss.push(lossSum / seen);
       curves.trainAccuracy.push(correct / seen);
       curves.validationLoss.push(v.loss);

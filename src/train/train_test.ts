@@ -311,7 +311,11 @@ Deno.test({
     equal(outcome.status, "ok");
     const { evaluate } = await import("./train.ts");
     const all = Uint32Array.from({ length: mnist.testLabels.length }, (_, i) => i);
-    const test = evaluate(net, mnist.testImages, mnist.testLabels, [28, 28, 1], 10, all);
+    const test = evaluate(
+      net,
+      { images: mnist.testImages, labels: mnist.testLabels, imageShape: [28, 28, 1], classes: 10 },
+      all,
+    );
     ok(test.accuracy > 0.9, `test accuracy ${test.accuracy}`);
     net.dispose();
   },

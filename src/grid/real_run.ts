@@ -6,8 +6,8 @@
  */
 
 import { type Dataset, type DatasetName, loadDataset } from "../data/mod.ts";
-import { runMeasure, trainConfigOf } from "../cell/mod.ts";
-import type { RunFn } from "../grid/mod.ts";
+import { runCell, runMeasure, trainConfigOf } from "../cell/mod.ts";
+import type { RunFn } from "./runner.ts";
 import type { BackendName } from "../nn/mod.ts";
 
 /**
@@ -31,8 +31,6 @@ export function realRun(backend: BackendName): RunFn {
     const config = trainConfigOf(job);
     if (!datasets.has(config.dataset)) datasets.set(config.dataset, loadDataset(config.dataset));
     const dataset = await datasets.get(config.dataset)!;
-    // Loaded on first use, so measure-only runs need no tfjs.
-    const { runCell } = await import("../cell/mod.ts");
     const result = await runCell(config, {
       backend,
       dataset,

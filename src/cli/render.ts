@@ -1,0 +1,118 @@
+/**
+ * The end-of-run report: per reproduction, the claim, what was measured
+ * (mean ± std over seeds) and the verdict.
+ *
+ * @module
+ */
+
+import type { ReproductionSpec, Summary, VerdictReport } from "../grid/mod.ts";
+
+function _num(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toFixed(4);
+}
+
+/**
+ * `mean ± std (n=k)`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { formatSummary } from "./render.ts";
+ * equal(formatSummary({ label: "x", n: 2, mean: 0.5, std: 0.01 }), "0.5000 ± 0.0100 (n=2)");
+ * ```
+ */
+export function formatSummary(s: Summary): string {
+  return `${_num(s.mean)} ± ${_num(s.std)} (n=${s.n})`;
+}
+
+/**
+ * Left-aligned text table with a header rule.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { textTable } from "./render.ts";
+ * equal(textTable(["a", "bb"], [["1", "2"]]), "a  bb\n-  --\n1  2 ");
+ * ```
+ */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: readonly string[]) => r.map((c, i) => (c ?? "").padEnd(w[i])).join("  ");
+  return [line(header), line(w.map((n) => "-".repeat(n))), ...rows.map(line)].join("\n");
+}
+
+/**
+ * The report of one reproduction as text.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { renderReport } from "./render.ts";
+ * const spec = { name: "r", title: "T", claim: { text: "C", source: "S" } };
+ * const text = renderReport(spec, "quick", { verdict: "incomplete", checks: [], missing: 3 });
+ * ok(text.includes("INCOMPLETE") && text.includes("3 job(s)"));
+ * ```
+ */
+export function renderReport(
+  spec: Pick<ReproductionSpec, "name" | "title" | "claim">,
+  preset: string,
+  report: VerdictReport,
+): string {
+  const out: string[] = [];
+  out.push(`== ${spec.name} (${preset}): ${spec.title}`);
+  out.push(`Claim: ${spec.claim.text}`);
+  out.push(`Source: ${spec.claim.source}`);
+  const missing = report.missing > 0
+    ? ` — ${report.missing} job(s) without a result (not run, other shard, or failed)`
+    : "";
+  out.push(`Verdict: ${report.verdict.toUpperCase()}${missing}`);
+  report.checks.forEach((c, i) => {
+    const ck = c.check;
+    const what = ck.kind === "best"
+      ? `best ${JSON.stringify(ck.best)} by ${
+        ck.distanceTo !== undefined
+          ? `|${ck.metric} - ${ck.distanceTo}| (lower`
+          : `${ck.metric} (${ck.lowerIsBetter === true ? "lower" : "higher"}`
+      } is better, ${ck.test})`
+      : ck.kind === "describe"
+      ? `${ck.metric} (reported, not tested)`
+      : ck.kind === "threshold"
+      ? `${ck.aggregate} ${ck.metric}${ck.above !== undefined ? ` > ${ck.above}` : ""}${
+        ck.below !== undefined ? ` < ${ck.below}` : ""
+      }`
+      : `${ck.metric}: ${JSON.stringify(ck.a)} ≈ ${JSON.stringify(ck.b)} within ${ck.tolerance}`;
+    const where = ck.where === undefined ? "" : ` where ${JSON.stringify(ck.where)}`;
+    out.push("");
+    out.push(
+      `${ck.kind === "describe" ? "Table" : "Check"} ${i + 1}: ${ck.label ?? what}${
+        ck.label !== undefined ? ` [${what}]` : ""
+      }${where} → ${c.verdict}`,
+    );
+    if (c.comparisons.length === 0) {
+      out.push("  (no rows to compare)");
+      return;
+    }
+    const rows = c.comparisons.map((m) => [
+      m.group === m.left.label ? "" : m.group,
+      m.left.label,
+      formatSummary(m.left),
+      m.right?.label ?? "",
+      m.right === undefined ? "" : formatSummary(m.right),
+      m.outcome,
+      m.detail,
+    ]);
+    const table = textTable([
+      "group",
+      "measured",
+      "mean ± std",
+      "vs",
+      "mean ± std",
+      "outcome",
+      "test",
+    ], rows);
+    out.push(table.split("\n").map((l) => `  ${l.trimEnd()}`).join("\n"));
+  });
+  return out.join("\n");
+}
