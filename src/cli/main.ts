@@ -126,6 +126,7 @@ interface _Common {
   seeds?: string;
   shard?: string;
   busyTimeout: string;
+  reproductions?: string;
 }
 
 function _grids(specs: readonly ReproductionSpec[], o: _Common): ExpandedGrid[] {
@@ -244,6 +245,10 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
       .option("--seeds <list>", 'seeds overriding the preset\'s, e.g. "0,1" or "0-4"')
       .option("--shard <k/N>", "only shard k of N (0-based, by cell id hash)")
       .option("--busy-timeout <ms>", "wait this long for another process's write lock", "5000")
+      .option(
+        "--reproductions <dir>",
+        "directory of reproduction files (default: the repository's)",
+      )
       .addHelpText("after", EXIT_CODES_HELP);
 
   common(
@@ -279,7 +284,7 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
           quiet: boolean;
         },
       ) => {
-        const specs = await loadReproductions(names, dir);
+        const specs = await loadReproductions(names, o.reproductions ?? dir);
         const grids = _grids(specs, o);
         const shard = _shard(o);
         const jobs = _allJobs(grids, shard);
@@ -326,7 +331,7 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
       .description("print claim vs measured and verdicts from a store, without running anything")
       .argument("[names...]", "reproduction names (see `list`)"),
   ).action(async (names: string[], o: _Common) => {
-    const specs = await loadReproductions(names, dir);
+    const specs = await loadReproductions(names, o.reproductions ?? dir);
     const grids = _grids(specs, o);
     const store = openStore(o.store, { busyTimeoutMs: _busy(o), readOnly: true });
     try {
@@ -342,7 +347,7 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
       .description("cells done, failed and left per reproduction")
       .argument("[names...]", "reproduction names (see `list`)"),
   ).action(async (names: string[], o: _Common) => {
-    const specs = await loadReproductions(names, dir);
+    const specs = await loadReproductions(names, o.reproductions ?? dir);
     const grids = _grids(specs, o);
     const shard = _shard(o);
     const store = openStore(o.store, { busyTimeoutMs: _busy(o), readOnly: true });
