@@ -44,8 +44,12 @@ export const SLURM_PROGRAMS: readonly string[] = [
  * ```
  */
 export function missingSlurmPrograms(): string[] {
+  return SLURM_PROGRAMS.filter((p) => _which(p) === undefined);
+}
+
+function _which(program: string): string | undefined {
   const dirs = [...(Deno.env.get("PATH") ?? "").split(":"), "/usr/sbin", "/usr/bin"];
-  return SLURM_PROGRAMS.filter((p) => !dirs.some((d) => d !== "" && _isFile(`${d}/${p}`)));
+  return dirs.filter((d) => d !== "").map((d) => `${d}/${program}`).find(_isFile);
 }
 
 /**
@@ -87,7 +91,13 @@ async function _sh(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; out: string; err: string }> {
-  const r = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
+  const r = await new Deno.Command(_which(cmd) ?? cmd, {
+    args,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
   const dec = new TextDecoder();
   return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
 }
