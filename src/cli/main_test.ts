@@ -296,3 +296,18 @@ Deno.test("parseSeeds reads lists and ranges and rejects junk", () => {
     ok(threw, bad);
   }
 });
+
+Deno.test("--reproductions <dir> reads reproduction files from another directory", async () => {
+  await _withDir(async (dir) => {
+    const out: string[] = [];
+    const deps = { makeRun: () => fake, stdout: (t: string) => out.push(t), stderr: () => {} };
+    const store = `${dir}/r.db`;
+    const args = ["--reproductions", `${dir}/repro`, "--store", store];
+    equal(await main(["reproduce", "eoi-wins", ...args, "--no-report"], deps), EXIT.OK);
+    equal(await main(["status", "eoi-wins", ...args], deps), EXIT.OK);
+    ok(/eoi-wins\s+12\s+12\s/.test(out.join("")), out.join(""));
+    // Same cells as eoi-wins, already run: the fake runner makes EOI, not SAO, the best.
+    equal(await main(["report", "sao-wins", ...args], deps), EXIT.CLAIM_DOES_NOT_HOLD);
+    equal(await main(["report", "mlp-mnist", ...args], deps), EXIT.USAGE, "not in that directory");
+  });
+});
