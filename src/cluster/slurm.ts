@@ -159,8 +159,10 @@ async function _run(
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new _UsageError(
-        `${cmd} not found: run this where Slurm's client commands are installed ` +
-          `(Debian: apt-get install slurm-client) and on PATH`,
+        /(^|\/)s(batch|queue|control|cancel)$/.test(cmd)
+          ? `${cmd} not found: run this where Slurm's client commands are installed ` +
+            `(Debian: apt-get install slurm-client) and on PATH`
+          : `${cmd} not found`,
       );
     }
     throw e;
@@ -421,6 +423,9 @@ async function _slurm(
     throw new RangeError(
       `--job-name: expected a name without spaces or quotes; got "${o.jobName}"`,
     );
+  }
+  if (!_readable(o.deno)) {
+    throw new _UsageError(`--deno: "${o.deno}" is not a file (the deno binary the tasks run)`);
   }
   const stores = resolve(o.stores);
   const merged = resolve(o.store ?? `${stores}/all.db`);

@@ -238,6 +238,7 @@ Deno.test("usage errors exit 2 before anything is submitted", async () => {
         ["--preset", "huge"],
         ["--job-name", "a b"],
         ["no-such-reproduction"],
+        ["--deno", `${dir}/no-deno`],
       ]
     ) {
       const r = await run(extra);
