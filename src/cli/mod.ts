@@ -4,5 +4,5 @@
  * @module
  */
 
-export { main } from "./main.ts";
+export { main, parseSeeds } from "./main.ts";
 export { EXIT } from "./exit_codes.ts";

@@ -6,12 +6,15 @@
  * @module
  */
 
-import { loadReproductions, REPRODUCTIONS_DIR } from "../cli/catalog.ts";
-import { parseSeeds } from "../cli/main.ts";
-import { expandGrid } from "../grid/expand.ts";
-import { shardOf } from "../grid/shard.ts";
-import type { PresetName } from "../grid/spec.ts";
-import { openStore } from "../store/store.ts";
+import { parseSeeds } from "../cli/mod.ts";
+import {
+  expandGrid,
+  loadReproductions,
+  type PresetName,
+  REPRODUCTIONS_DIR,
+  shardOf,
+} from "../grid/mod.ts";
+import { openStore } from "../store/mod.ts";
 
 /**
  * What to plan.

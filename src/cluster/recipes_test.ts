@@ -7,8 +7,8 @@
 
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { parseDocument } from "yaml";
-import { main } from "../cli/main.ts";
-import { parseShard } from "../grid/shard.ts";
+import { main } from "../cli/mod.ts";
+import { parseShard } from "../grid/mod.ts";
 import { slurmMain } from "./slurm.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -36,9 +36,9 @@
 
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { EXIT } from "../cli/exit_codes.ts";
-import { SpecError } from "../grid/spec.ts";
-import { StoreError } from "../store/store.ts";
+import { EXIT } from "../cli/mod.ts";
+import { SpecError } from "../grid/mod.ts";
+import { StoreError } from "../store/mod.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
 import {
   combineExit,

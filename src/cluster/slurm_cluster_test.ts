@@ -11,7 +11,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { missingSlurmPrograms, startLocalSlurm } from "./_local_slurm.ts";
 import { planShards } from "./plan.ts";
-import { openStore, type StoredRow } from "../store/store.ts";
+import { openStore, type StoredRow } from "../store/mod.ts";
 import { shardStore } from "./slurm_script.ts";
 
 const SKIP = Deno.env.get("SPARSE_INIT_SKIP_SLURM") === "1";

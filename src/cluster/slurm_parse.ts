@@ -10,7 +10,7 @@
  * @module
  */
 
-import { EXIT } from "../cli/exit_codes.ts";
+import { EXIT } from "../cli/mod.ts";
 
 /**
  * What Slurm reports for one array task.

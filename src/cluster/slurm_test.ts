@@ -3,7 +3,7 @@ import { slurmMain } from "./slurm.ts";
 import { planShards } from "./plan.ts";
 import { expandIndices, parseScontrolJobs, parseSqueue } from "./slurm_parse.ts";
 import { batchScript, exitFile, shardStore } from "./slurm_script.ts";
-import { openStore } from "../store/store.ts";
+import { openStore } from "../store/mod.ts";
 
 const SHARDS = 3;
 
