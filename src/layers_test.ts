@@ -28,6 +28,7 @@ const LAYERS: readonly string[] = [
   "board",
   "compare",
   "cli",
+  "cluster",
 ];
 
 const SRC = new URL("./", import.meta.url);

@@ -12,6 +12,7 @@ import {
   type ExpandedGrid,
   expandGrid,
   inShard,
+  loadReproductions,
   parseShard,
   type PresetName,
   type ReproductionSpec,
@@ -149,6 +150,8 @@ export interface GridOptions {
   readonly shard?: string;
   /** Milliseconds to wait for another process's write lock, as typed. */
   readonly busyTimeout: string;
+  /** A directory of reproduction files replacing the repository's. */
+  readonly reproductions?: string;
 }
 
 /**
@@ -172,7 +175,30 @@ export function withGridOptions(c: Command): Command {
     .option("--seeds <list>", 'seeds overriding the preset\'s, e.g. "0,1" or "0-4"')
     .option("--shard <k/N>", "only shard k of N (0-based, by cell id hash)")
     .option("--busy-timeout <ms>", "wait this long for another process's write lock", "5000")
+    .option("--reproductions <dir>", "directory of reproduction files (default: the repository's)")
     .addHelpText("after", EXIT_CODES_HELP);
+}
+
+/**
+ * The reproductions a grid command names, from `--reproductions` or the
+ * context's directory.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { REPRODUCTIONS_DIR } from "../grid/mod.ts";
+ * import { specsOf } from "./context.ts";
+ * const ctx = { stdout: () => {}, stderr: () => {}, dir: REPRODUCTIONS_DIR, deps: {}, exit: () => {} };
+ * const [spec] = await specsOf(["exactness"], { preset: "quick", store: "x", busyTimeout: "0" }, ctx);
+ * equal(spec.name, "exactness");
+ * ```
+ */
+export function specsOf(
+  names: readonly string[],
+  o: GridOptions,
+  ctx: CliContext,
+): Promise<ReproductionSpec[]> {
+  return loadReproductions(names, o.reproductions ?? ctx.dir);
 }
 
 /**

@@ -89,3 +89,17 @@ Deno.test("a store locked by another process gives exit 3 with a clear message",
       other.close();
     }
   }));
+
+Deno.test("--reproductions <dir> reads reproduction files from another directory", async () => {
+  await withFakeReproductions(async (dir) => {
+    const c = captureCli("/nonexistent");
+    const store = `${dir}/r.db`;
+    const args = ["--reproductions", `${dir}/repro`, "--store", store];
+    equal(await c.call(["reproduce", "eoi-wins", ...args, "--no-report"]), EXIT.OK);
+    equal(await c.call(["status", "eoi-wins", ...args]), EXIT.OK);
+    ok(/eoi-wins\s+12\s+12\s/.test(c.out.join("")), c.out.join(""));
+    // Same cells as eoi-wins, already run: the fake runner makes EOI, not SAO, the best.
+    equal(await c.call(["report", "sao-wins", ...args]), EXIT.CLAIM_DOES_NOT_HOLD);
+    equal(await c.call(["report", "mlp-mnist", ...args]), EXIT.USAGE, "not in that directory");
+  });
+});

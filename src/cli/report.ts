@@ -6,13 +6,13 @@
  */
 
 import type { Command } from "commander";
-import { loadReproductions } from "../grid/mod.ts";
 import { openStore } from "../store/mod.ts";
 import {
   busyTimeoutOf,
   type CliContext,
   type GridOptions,
   gridsOf,
+  specsOf,
   withGridOptions,
 } from "./context.ts";
 import { printVerdicts, verdictExitCode } from "./verdicts.ts";
@@ -36,7 +36,7 @@ export function reportCommand(program: Command, ctx: CliContext): void {
       .description("print claim vs measured and verdicts from a store, without running anything")
       .argument("[names...]", "reproduction names (see `list`)"),
   ).action(async (names: string[], o: GridOptions) => {
-    const specs = await loadReproductions(names, ctx.dir);
+    const specs = await specsOf(names, o, ctx);
     const grids = gridsOf(specs, o);
     const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o), readOnly: true });
     try {

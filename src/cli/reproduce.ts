@@ -7,14 +7,7 @@
 
 import { type Command, Option } from "commander";
 import { jobKey, runProvenance } from "../cell/mod.ts";
-import {
-  createProgress,
-  loadReproductions,
-  realRun,
-  type RunFn,
-  runJobs,
-  silentProgress,
-} from "../grid/mod.ts";
+import { createProgress, realRun, type RunFn, runJobs, silentProgress } from "../grid/mod.ts";
 import type { BackendName } from "../nn/mod.ts";
 import { openStore } from "../store/mod.ts";
 import {
@@ -24,6 +17,7 @@ import {
   gridsOf,
   jobsOf,
   shardOption,
+  specsOf,
   withGridOptions,
 } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -73,7 +67,7 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
     .option("--no-report", "skip the verdict tables at the end")
     .option("--quiet", "no progress output", false)
     .action(async (names: string[], o: _Options) => {
-      const specs = await loadReproductions(names, ctx.dir);
+      const specs = await specsOf(names, o, ctx);
       const grids = gridsOf(specs, o);
       const shard = shardOption(o);
       const jobs = jobsOf(grids, shard);

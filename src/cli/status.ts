@@ -6,7 +6,7 @@
 
 import type { Command } from "commander";
 import { jobKey } from "../cell/mod.ts";
-import { inShard, loadReproductions } from "../grid/mod.ts";
+import { inShard } from "../grid/mod.ts";
 import { openStore } from "../store/mod.ts";
 import {
   busyTimeoutOf,
@@ -14,6 +14,7 @@ import {
   type GridOptions,
   gridsOf,
   shardOption,
+  specsOf,
   withGridOptions,
 } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -37,7 +38,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
       .description("cells done, failed and left per reproduction")
       .argument("[names...]", "reproduction names (see `list`)"),
   ).action(async (names: string[], o: GridOptions) => {
-    const specs = await loadReproductions(names, ctx.dir);
+    const specs = await specsOf(names, o, ctx);
     const grids = gridsOf(specs, o);
     const shard = shardOption(o);
     const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o), readOnly: true });
