@@ -8,9 +8,11 @@
  * cap, started with a cleared environment (only `DENO_DIR`, an empty
  * directory, and `NO_COLOR`). Around it, when available:
  *
- * - `prlimit --data=<bytes> --core=0` (util-linux): a kernel limit on the
- *   process's writable private memory, so a large `ArrayBuffer` fails to
- *   allocate instead of growing until the watchdog sees it, and no core dumps;
+ * - `prlimit --cpu=<s> --data=<bytes> --core=0` (util-linux): kernel limits
+ *   on CPU time (a backstop that holds even if the host dies without killing
+ *   the child) and on the process's writable private memory (so a large
+ *   `ArrayBuffer` fails to allocate instead of growing until the watchdog
+ *   sees it), and no core dumps;
  * - `bwrap` (bubblewrap) with `--unshare-all` (no network, own pid, ipc, uts,
  *   user and cgroup namespaces), `--die-with-parent`, `--new-session`,
  *   `--cap-drop ALL`, uid/gid 65534, and a filesystem holding only the Deno
@@ -128,7 +130,7 @@ async function _probeBwrap(denoPath: string): Promise<BwrapPlan> {
   const binds: string[] = [];
   for (const f of [denoPath, ...libs]) binds.push("--ro-bind", f, f);
   const probe = await new Deno.Command(bwrap, {
-    args: [..._bwrapCommon(), ...binds, "--remount-ro", "/", "--", denoPath, "--version"],
+    args: [...bwrapBaseArgs(), ...binds, "--remount-ro", "/", "--", denoPath, "--version"],
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
@@ -142,7 +144,21 @@ async function _probeBwrap(denoPath: string): Promise<BwrapPlan> {
   return { ok: true, bwrap, binds };
 }
 
-function _bwrapCommon(): string[] {
+/**
+ * The bubblewrap flags every sandbox uses, before its binds: new namespaces
+ * of every kind, uid/gid 65534, no capabilities, death with the parent, Deno
+ * as the namespace's pid 1 (so bwrap reaps it and nothing is left as a
+ * zombie), a new session, a cleared environment, its own `/proc` and a
+ * minimal `/dev`.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { bwrapBaseArgs } from "./process.ts";
+ * ok(bwrapBaseArgs().includes("--unshare-all"));
+ * ```
+ */
+export function bwrapBaseArgs(): string[] {
   return [
     "--unshare-all",
     "--unshare-user",
@@ -175,7 +191,9 @@ export interface ChildCommandOptions {
   readonly heapMiB: number;
   /** `prlimit --data` in bytes, or `undefined` for none. */
   readonly dataLimitBytes?: number;
-  /** The `prlimit` binary, if used. */
+  /** `prlimit --cpu` in CPU seconds (a backstop that needs no host), or `undefined` for none. */
+  readonly cpuLimitSeconds?: number;
+  /** The `prlimit` binary; without it no kernel limit is set. */
   readonly prlimit?: string;
   /** A bubblewrap plan, or `undefined` to run without it. */
   readonly bwrap?: BwrapPlan & { ok: true };
@@ -209,7 +227,7 @@ export function childCommand(options: ChildCommandOptions): ChildCommand {
   if (bwrap !== undefined) {
     argv = [
       bwrap.bwrap,
-      ..._bwrapCommon(),
+      ...bwrapBaseArgs(),
       ...bwrap.binds,
       "--ro-bind",
       bundleDir,
@@ -236,8 +254,12 @@ export function childCommand(options: ChildCommandOptions): ChildCommand {
     argv = [denoPath, ...childDenoArgs(heapMiB, "main.ts")];
     env = { DENO_DIR: denoDir, NO_COLOR: "1" };
   }
-  if (options.prlimit !== undefined && options.dataLimitBytes !== undefined) {
-    argv = [options.prlimit, `--data=${options.dataLimitBytes}`, "--core=0", "--", ...argv];
+  const { prlimit, dataLimitBytes, cpuLimitSeconds } = options;
+  if (prlimit !== undefined) {
+    const limits = ["--core=0"];
+    if (dataLimitBytes !== undefined) limits.unshift(`--data=${dataLimitBytes}`);
+    if (cpuLimitSeconds !== undefined) limits.unshift(`--cpu=${cpuLimitSeconds}`);
+    argv = [prlimit, ...limits, "--", ...argv];
   }
   return { command: argv[0], args: argv.slice(1), cwd: bundleDir, env };
 }

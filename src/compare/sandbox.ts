@@ -83,6 +83,8 @@ export interface Isolation {
   readonly bwrapReason?: string;
   /** The `prlimit --data` limit, or `undefined` if none was applied. */
   readonly dataLimitBytes?: number;
+  /** The `prlimit --cpu` limit in CPU seconds, or `undefined` if `prlimit` is missing. */
+  readonly cpuLimitSeconds?: number;
   /** The resident-memory cap of the watchdog. */
   readonly memoryCapBytes: number;
   /** The V8 heap cap, MiB. */
@@ -245,22 +247,28 @@ export async function _startSandbox(
       throw new SandboxError("spawn", `bwrap is required but cannot be used: ${p.reason}`);
     } else bwrapReason = p.reason;
   }
-  const prlimit = opts.dataLimitBytes === false ? undefined : await findPrlimit();
+  const prlimit = await findPrlimit();
   const dataLimitBytes = prlimit === undefined || opts.dataLimitBytes === false
     ? undefined
     : opts.dataLimitBytes;
+  // CPU time can run ahead of wall time (V8's GC threads), hence twice the budget plus slack.
+  const cpuLimitSeconds = prlimit === undefined
+    ? undefined
+    : 2 * Math.ceil(opts.totalTimeoutMs / 1000) + 60;
   const command = childCommand({
     denoPath: opts.denoPath,
     bundleDir: bundle.dir,
     denoDir,
     heapMiB: opts.heapMiB,
-    ...(dataLimitBytes === undefined ? {} : { dataLimitBytes, prlimit }),
+    ...(prlimit === undefined ? {} : { prlimit, cpuLimitSeconds }),
+    ...(dataLimitBytes === undefined ? {} : { dataLimitBytes }),
     ...(plan === undefined ? {} : { bwrap: plan }),
   });
   const isolation: Isolation = {
     bwrap: plan !== undefined,
     ...(bwrapReason === undefined ? {} : { bwrapReason }),
     ...(dataLimitBytes === undefined ? {} : { dataLimitBytes }),
+    ...(cpuLimitSeconds === undefined ? {} : { cpuLimitSeconds }),
     memoryCapBytes: opts.memoryCapBytes,
     heapMiB: opts.heapMiB,
     command: [command.command, ...command.args],

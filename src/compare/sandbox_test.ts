@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { initializeLayer } from "../init/initialize.ts";
 import { convShape, denseShape } from "../init/shape.ts";
 import type { InitRequest } from "../init/types.ts";
-import { bwrapPlan } from "./process.ts";
+import { bwrapPlan, processTree } from "./process.ts";
 import { _startSandbox, openSandbox, type Sandbox, type SandboxOptions } from "./sandbox.ts";
 import { buildBundle } from "./bundle.ts";
 import { checkDeterminism } from "./determinism.ts";
@@ -661,4 +661,9 @@ Deno.test("openSandbox rejects invalid options naming them", async () => {
     [{ densityToleranceWeights: -1 }, /densityToleranceWeights must be a number >= 0/],
   ];
   for (const [options, text] of cases) await rejects(() => openSandbox(EXAMPLE, options), text);
+});
+
+Deno.test("no process started by these tests is left: this test process has no children", () => {
+  // Sandboxes that failed to open were closed inside openSandbox; the others by their tests.
+  deepEqual(processTree(Deno.pid), [Deno.pid]);
 });
