@@ -80,3 +80,16 @@ export {
 
 // Initializers in a permission-less Worker
 export { initializeInSandbox } from "./src/sandbox/mod.ts";
+
+// A user's initializer module in a sandboxed process (compare's isolation)
+export {
+  checkDeterminism,
+  checkOf,
+  type MethodDescription,
+  openSandbox,
+  type OpenSandboxOptions,
+  type Sandbox,
+  type SandboxCheck,
+  SandboxError,
+  type UserMethod,
+} from "./src/compare/mod.ts";

@@ -127,6 +127,12 @@ export async function buildBundle(
       `module ${modulePath}: the extension must be one of ${_EXTENSIONS.join(", ")}`,
     );
   }
+  if (/[#?]/.test(module)) {
+    throw new SandboxError(
+      "import",
+      `module ${module}: its path contains "#" or "?", which Deno reads as part of a URL; rename it`,
+    );
+  }
   const root = await Deno.realPath(resolve(options.root ?? dirname(module)));
   if (!_inside(module, root)) {
     throw new SandboxError("import", `module ${module} is not inside its root ${root}`);

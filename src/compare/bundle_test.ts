@@ -121,3 +121,27 @@ Deno.test("buildBundle: a missing import, a parse error deep in the graph, a bad
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("buildBundle handles spaces and non-ASCII in file names, and refuses # and ? (Deno reads them as URL parts)", async () => {
+  const dir = await tree({
+    "my dir/ma méthode.ts": `import { k } from "./sous dossier/k.ts";\nexport default { k };\n`,
+    "my dir/sous dossier/k.ts": `export const k = 1;\n`,
+    "a#b/m.ts": OK_EXPORT,
+  });
+  try {
+    const bundle = await buildBundle(join(dir, "my dir/ma méthode.ts"), join(dir, "out"));
+    equal(bundle.entry, "user/ma méthode.ts");
+    equal(bundle.files.length, 2);
+    ok(
+      (await Deno.readTextFile(join(dir, "out/main.ts"))).includes(
+        `import("./user/ma%20m%C3%A9thode.ts")`,
+      ),
+    );
+    await rejects(
+      () => buildBundle(join(dir, "a#b/m.ts"), join(dir, "out2")),
+      /its path contains "#" or "\?"/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

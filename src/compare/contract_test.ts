@@ -64,3 +64,12 @@ Deno.test("validateDescription names the module and the field of every malformed
     });
   }
 });
+
+Deno.test("the README's listing of the example module is the file itself", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const file = await Deno.readTextFile(new URL("../../examples/sparse_glorot.ts", import.meta.url));
+  const at = readme.indexOf("A complete example, `examples/sparse_glorot.ts`");
+  const start = readme.indexOf("```ts\n", at) + "```ts\n".length;
+  const listing = readme.slice(start, readme.indexOf("```\n", start));
+  deepEqual(listing, file);
+});

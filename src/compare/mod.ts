@@ -17,5 +17,5 @@ export { checkDeterminism, type DeterminismOptions } from "./determinism.ts";
 export { checkOf, type SandboxCheck, SandboxError } from "./errors.ts";
 export { buildBundle, type Bundle, RUNNER_FILES } from "./bundle.ts";
 export { childCommand, childDenoArgs, isAlive } from "./process.ts";
-export { type Isolation, openSandbox, type Sandbox, type SandboxOptions } from "./sandbox.ts";
+export { type Isolation, openSandbox, type OpenSandboxOptions, type Sandbox } from "./sandbox.ts";
 export { type CallOptions, checkRequest, checkResult } from "./validate.ts";

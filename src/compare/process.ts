@@ -264,7 +264,17 @@ export function childCommand(options: ChildCommandOptions): ChildCommand {
   return { command: argv[0], args: argv.slice(1), cwd: bundleDir, env };
 }
 
-/** The `prlimit` binary, if the machine has one. */
+/**
+ * The `prlimit` binary (util-linux), if the machine has one.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { findPrlimit } from "./process.ts";
+ * const prlimit = await findPrlimit();
+ * equal(prlimit === undefined || prlimit.endsWith("/prlimit"), true);
+ * ```
+ */
 export function findPrlimit(): Promise<string | undefined> {
   return _which("prlimit");
 }
@@ -415,7 +425,21 @@ export async function killChild(proc: Deno.ChildProcess, graceMs: number): Promi
   return tree;
 }
 
-/** Spawns a child command with piped stdio. */
+/**
+ * Spawns a child command with piped stdio and exactly the command's environment.
+ *
+ * @throws {SandboxError} `spawn` if the program cannot be started.
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { spawnChild } from "./process.ts";
+ * const child = spawnChild({ command: "/bin/sh", args: ["-c", "echo $X"], cwd: "/", env: { X: "1" } });
+ * await child.stdin.close();
+ * equal(await new Response(child.stdout).text(), "1\n");
+ * await child.stderr.cancel();
+ * await child.status;
+ * ```
+ */
 export function spawnChild(command: ChildCommand): Deno.ChildProcess {
   try {
     return new Deno.Command(command.command, {

@@ -44,7 +44,7 @@ import {
 import { _exact, callLabel, type CallOptions, checkRequest, checkResult } from "./validate.ts";
 
 /** Options of {@linkcode openSandbox}; every limit has a default. */
-export interface SandboxOptions {
+export interface OpenSandboxOptions {
   /** The directory the module's imports must stay in; default the module's directory. */
   readonly root?: string;
   /** `"auto"` (default): use bubblewrap when it works here; `"require"`: fail without it; `"off"`. */
@@ -146,8 +146,8 @@ interface _Resolved {
   readonly denoPath: string;
 }
 
-function _resolve(options: SandboxOptions): _Resolved {
-  const positive = (key: keyof SandboxOptions, fallback: number): number => {
+function _resolve(options: OpenSandboxOptions): _Resolved {
+  const positive = (key: keyof OpenSandboxOptions, fallback: number): number => {
     const v = options[key] ?? fallback;
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) {
       throw new RangeError(`openSandbox: ${key} must be a positive integer; got ${show(v)}`);
@@ -206,7 +206,7 @@ function _resolve(options: SandboxOptions): _Resolved {
  */
 export async function openSandbox(
   modulePath: string,
-  options: SandboxOptions = {},
+  options: OpenSandboxOptions = {},
 ): Promise<Sandbox> {
   const opts = _resolve(options);
   const dir = await Deno.makeTempDir({ prefix: "sparse-init-sandbox-" });
@@ -232,7 +232,7 @@ export async function openSandbox(
 export async function _startSandbox(
   bundle: Bundle,
   tempDir: string,
-  options: SandboxOptions,
+  options: OpenSandboxOptions,
 ): Promise<Sandbox> {
   const opts = _resolve(options);
   const denoDir = join(tempDir, "deno_dir");

@@ -5,7 +5,7 @@ import { initializeLayer } from "../init/initialize.ts";
 import { convShape, denseShape } from "../init/shape.ts";
 import type { InitRequest } from "../init/types.ts";
 import { bwrapPlan, processTree } from "./process.ts";
-import { _startSandbox, openSandbox, type Sandbox, type SandboxOptions } from "./sandbox.ts";
+import { _startSandbox, openSandbox, type OpenSandboxOptions, type Sandbox } from "./sandbox.ts";
 import { buildBundle } from "./bundle.ts";
 import { checkDeterminism } from "./determinism.ts";
 import { checkOf } from "./errors.ts";
@@ -654,7 +654,7 @@ Deno.test("concurrent calls are serialized and each gets its own reply", async (
 });
 
 Deno.test("openSandbox rejects invalid options naming them", async () => {
-  const cases: [SandboxOptions, RegExp][] = [
+  const cases: [OpenSandboxOptions, RegExp][] = [
     [{ callTimeoutMs: 0 }, /callTimeoutMs must be a positive integer; got 0/],
     [{ memoryCapBytes: -1 }, /memoryCapBytes must be a positive integer/],
     [{ bwrap: "maybe" as "auto" }, /bwrap must be "auto", "require" or "off"; got "maybe"/],

@@ -47,7 +47,16 @@ export interface CheckedRequest {
   };
 }
 
-/** `method "name" dense 4x4`, the prefix of every message about a call. */
+/**
+ * The prefix of every message about a call: the method's name and the shape.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { callLabel } from "./validate.ts";
+ * equal(callLabel("mine", { kind: "dense", inFeatures: 4, outFeatures: 2 }), 'method "mine" dense 4x2');
+ * ```
+ */
 export function callLabel(method: string, shape: LayerShape): string {
   return `method ${JSON.stringify(method)} ${shapeLabel(shape)}`;
 }
@@ -58,7 +67,7 @@ export function callLabel(method: string, shape: LayerShape): string {
  * that takes one), the activation, the gain, the seed, the path, the mask, and
  * the size bound. A given mask is dropped for methods that do not take one.
  *
- * @throws {TypeError} `request` for an invalid shape or a wrong type.
+ * @throws {TypeError} `request` for a wrong type (shape, path, mask).
  * @throws {RangeError} `request`, `kind` or `size-bound`, naming the value.
  * @example
  * ```ts
@@ -81,7 +90,11 @@ export function checkRequest(
   try {
     validateShape(shape, where);
   } catch (e) {
-    throw violation(TypeError, "request", (e as Error).message);
+    throw violation(
+      e instanceof RangeError ? RangeError : TypeError,
+      "request",
+      (e as Error).message,
+    );
   }
   const label = callLabel(method.name, shape);
   if (!method.kinds.includes(shape.kind)) {
