@@ -51,6 +51,7 @@ export interface Bundle {
 export const RUNNER_FILES: readonly string[] = [
   "compare/child_runner.ts",
   "compare/frames.ts",
+  "rng/mod.ts",
   "rng/rng.ts",
 ];
 

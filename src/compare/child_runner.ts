@@ -6,7 +6,7 @@
  * It reports what the module did as plain data and never judges it: every
  * check happens on the host, which trusts nothing from here (the user's code
  * runs in this same realm and could change anything in it). Streams are the
- * suite's own `stream(seed, ...path, purpose)` from `src/rng/rng.ts`, copied
+ * suite's own `stream(seed, ...path, purpose)` from `src/rng/`, copied
  * into the bundle next to this file, so they give the same bytes as in
  * process.
  *
@@ -16,13 +16,13 @@
  * `initialize`. `console.log` and friends are sent to stderr so that stdout
  * carries frames only.
  *
- * This file imports only `../rng/rng.ts` and `./frames.ts`: the three are
- * copied into the child's bundle as they are.
+ * This file imports only `../rng/mod.ts` (which re-exports `rng.ts`) and
+ * `./frames.ts`: these four files are copied into the child's bundle as they are.
  *
  * @module
  */
 
-import { stream } from "../rng/rng.ts";
+import { stream } from "../rng/mod.ts";
 import { encodeFrame, FrameReader } from "./frames.ts";
 
 /** Most own keys of the default export (or of a returned object) reported. */

@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { InitRequest, LayerInit, StreamFor } from "../init/types.ts";
+import type { InitRequest, LayerInit, StreamFor } from "../init/mod.ts";
 import { show } from "./errors.ts";
 
 /** Layer kinds an initializer may support. */

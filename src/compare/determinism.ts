@@ -8,8 +8,7 @@
  * @module
  */
 
-import type { InitializedLayer } from "../init/initialize.ts";
-import type { InitRequest } from "../init/types.ts";
+import type { InitializedLayer, InitRequest } from "../init/mod.ts";
 import { SandboxError } from "./errors.ts";
 import type { Sandbox } from "./sandbox.ts";
 import { callLabel, type CallOptions } from "./validate.ts";

@@ -25,8 +25,7 @@
 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { InitializedLayer } from "../init/initialize.ts";
-import type { InitRequest } from "../init/types.ts";
+import type { InitializedLayer, InitRequest } from "../init/mod.ts";
 import { buildBundle, type Bundle } from "./bundle.ts";
 import { type MethodDescription, validateDescription } from "./contract.ts";
 import { checkOf, SandboxError, sanitize, show, violation } from "./errors.ts";

@@ -1,9 +1,7 @@
 import { deepEqual, equal, notEqual, ok, rejects } from "node:assert/strict";
 import { cp, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { initializeLayer } from "../init/initialize.ts";
-import { convShape, denseShape } from "../init/shape.ts";
-import type { InitRequest } from "../init/types.ts";
+import { convShape, denseShape, initializeLayer, type InitRequest } from "../init/mod.ts";
 import { bwrapPlan, processTree } from "./process.ts";
 import { _startSandbox, openSandbox, type OpenSandboxOptions, type Sandbox } from "./sandbox.ts";
 import { buildBundle } from "./bundle.ts";

@@ -14,9 +14,15 @@
  * @module
  */
 
-import { kernelSize, type LayerShape, shapeLabel, validateShape } from "../init/shape.ts";
-import { ACTIVATIONS, type InitRequest } from "../init/types.ts";
-import type { InitializedLayer } from "../init/initialize.ts";
+import {
+  ACTIVATIONS,
+  type InitializedLayer,
+  type InitRequest,
+  kernelSize,
+  type LayerShape,
+  shapeLabel,
+  validateShape,
+} from "../init/mod.ts";
 import type { MethodDescription } from "./contract.ts";
 import { show, violation } from "./errors.ts";
 

@@ -1,5 +1,5 @@
 import { equal, ok, throws } from "node:assert/strict";
-import { denseShape } from "../init/shape.ts";
+import { denseShape } from "../init/mod.ts";
 import { checkOf } from "./errors.ts";
 import { checkRequest, checkResult, type ResultContext } from "./validate.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { InitRequest } from "../../init/types.ts";
+import type { InitRequest } from "../../init/mod.ts";
 
 const keep: Float64Array[] = [];
 

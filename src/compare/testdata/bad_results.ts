@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { InitRequest } from "../../init/types.ts";
+import type { InitRequest } from "../../init/mod.ts";
 
 function valid(request: InitRequest): { weights: Float32Array; mask: Uint8Array } {
   const { shape } = request;

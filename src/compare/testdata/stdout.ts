@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { InitRequest } from "../../init/types.ts";
+import type { InitRequest } from "../../init/mod.ts";
 
 export default {
   name: "stdout",

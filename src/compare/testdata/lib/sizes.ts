@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { LayerShape } from "../../../init/shape.ts";
+import type { LayerShape } from "../../../init/mod.ts";
 
 /** Number of kernel entries. */
 export function kernelEntries(shape: LayerShape): number {
