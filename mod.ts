@@ -80,3 +80,6 @@ export {
 
 // Initializers in a permission-less Worker
 export { initializeInSandbox } from "./src/sandbox/mod.ts";
+
+// A user's initializer module in a sandboxed process (compare's isolation)
+export { openSandbox, type Sandbox, SandboxError, type UserMethod } from "./src/compare/mod.ts";

@@ -2,8 +2,10 @@
  * Runs an initializer inside a Deno `Worker` with every permission denied:
  * no file, network, environment or subprocess access. Initializers are pure
  * functions of plain, transferable inputs (a method name, a shape, a density
- * and a seed) and outputs (typed arrays), so they need none; this is the
- * isolation `compare` builds on to run a stranger's initializer.
+ * and a seed) and outputs (typed arrays), so they need none. It is not a
+ * sandbox for untrusted code (a Worker can import absolute file paths, has no
+ * memory limit of its own and cannot be stopped while it spins): a user's
+ * module runs in `src/compare/`'s `openSandbox`, a separate process.
  *
  * Needs Deno's `worker-options` unstable feature (set in `deno.json`).
  *
