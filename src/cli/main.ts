@@ -49,6 +49,7 @@ import {
 import { methods } from "../init/mod.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";
 import { renderReport } from "./report.ts";
+import { addBoardCommand, siteAfterRun } from "./board.ts";
 import type { BackendName } from "../nn/mod.ts";
 
 /**
@@ -268,6 +269,8 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
       false,
     )
     .option("--no-report", "skip the verdict tables at the end")
+    .option("--site <dir>", "where the leaderboard site goes (default: site/ beside the store)")
+    .option("--no-site", "do not build the leaderboard site at the end")
     .option("--quiet", "no progress output", false)
     .action(
       async (
@@ -277,6 +280,7 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
           retryFailed: boolean;
           report: boolean;
           quiet: boolean;
+          site: string | boolean;
         },
       ) => {
         const specs = await loadReproductions(names, dir);
@@ -317,6 +321,10 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
           } else code = summary.failed > 0 ? EXIT.CELLS_FAILED : EXIT.OK;
         } finally {
           store.close();
+        }
+        if (o.site !== false) {
+          const site = typeof o.site === "string" ? o.site : undefined;
+          await siteAfterRun(o.store, site, { stdout, stderr, dir, defaultStore: o.store });
         }
       },
     );
@@ -443,6 +451,8 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
         store.close();
       }
     });
+
+  addBoardCommand(program, { stdout, stderr, dir, defaultStore: DEFAULT_STORE });
 
   try {
     await program.parseAsync([...args], { from: "user" });

@@ -11,3 +11,4 @@ export * from "./global_mask.ts";
 export * from "./grasp.ts";
 export * from "./snip.ts";
 export * from "./synflow.ts";
+export * from "./descriptions.ts";
