@@ -2,7 +2,8 @@
  * `LEADERBOARD.md`: the leaderboard for reading on a code host — provenance,
  * the verdicts, and every track's ranking table. Rendered from the
  * {@linkcode Leaderboard} alone; every data string is escaped for Markdown
- * (no raw HTML, links or emphasis can be smuggled in through a name).
+ * (no raw HTML, links or emphasis can be smuggled in through a name: without
+ * `[` and `]` no link can form).
  *
  * @module
  */
@@ -18,13 +19,13 @@ import type { BoardRecord, Leaderboard, TrackInfo } from "./schema.ts";
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { escapeMarkdown } from "./markdown.ts";
- * equal(escapeMarkdown("[x](javascript:alert(1)) | <b>"), "\\[x\\]\\(javascript:alert\\(1\\)\\) \\| &lt;b&gt;");
+ * equal(escapeMarkdown("[x](javascript:alert(1)) | <b>"), "\\[x\\](javascript:alert(1)) \\| &lt;b&gt;");
  * ```
  */
 export function escapeMarkdown(text: string): string {
   return text.replace(/\r?\n/g, " ")
     .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/([\\`*_{}[\]()#!|~])/g, "\\$1");
+    .replace(/([\\`*_[\]|~])/g, "\\$1");
 }
 
 const _e = escapeMarkdown;
