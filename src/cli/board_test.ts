@@ -217,3 +217,22 @@ Deno.test("board: a submitted entry from a submissions directory is ranked and m
     equal(json.records.filter((r) => r.submitted).length, 4);
   });
 });
+
+Deno.test("board:reference --from copies a store and writes the two files a rebuild reproduces", async () => {
+  await _withRepro(async (dir) => {
+    const { referenceMain } = await import("./board_reference.ts");
+    const { referenceFiles, repositorySpecs } = await import("../board/mod.ts");
+    const store = await _store(dir);
+    const out: string[] = [];
+    const io = {
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => out.push(t),
+      dir: `${dir}/ref`,
+    };
+    equal(await referenceMain(["--from", store], io), EXIT.OK);
+    const again = referenceFiles(`${dir}/ref/results.db`, await repositorySpecs());
+    for (const [name, text] of again) equal(Deno.readTextFileSync(`${dir}/ref/${name}`), text);
+    equal(await referenceMain(["--rebuild"], io), EXIT.OK);
+    equal(await referenceMain(["--from", `${dir}/missing.db`], io), EXIT.STORE_ERROR);
+  });
+});
