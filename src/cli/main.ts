@@ -19,6 +19,7 @@
 import { Command, CommanderError } from "commander";
 import { REPRODUCTIONS_DIR, SpecError } from "../grid/mod.ts";
 import { StoreError } from "../store/mod.ts";
+import { boardCommand } from "./board.ts";
 import { type CliContext, type CliDeps, UsageError } from "./context.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";
 import { exportCommand } from "./export.ts";
@@ -36,6 +37,7 @@ const _COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   listCommand,
   exportCommand,
   mergeCommand,
+  boardCommand,
 ];
 
 /** The exit code of what a command threw (rethrows what is a bug). */

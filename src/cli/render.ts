@@ -5,7 +5,12 @@
  * @module
  */
 
-import type { ReproductionSpec, Summary, VerdictReport } from "../grid/mod.ts";
+import {
+  describeCheck,
+  type ReproductionSpec,
+  type Summary,
+  type VerdictReport,
+} from "../grid/mod.ts";
 
 function _num(x: number): string {
   if (!Number.isFinite(x)) return String(x);
@@ -70,19 +75,7 @@ export function renderReport(
   out.push(`Verdict: ${report.verdict.toUpperCase()}${missing}`);
   report.checks.forEach((c, i) => {
     const ck = c.check;
-    const what = ck.kind === "best"
-      ? `best ${JSON.stringify(ck.best)} by ${
-        ck.distanceTo !== undefined
-          ? `|${ck.metric} - ${ck.distanceTo}| (lower`
-          : `${ck.metric} (${ck.lowerIsBetter === true ? "lower" : "higher"}`
-      } is better, ${ck.test})`
-      : ck.kind === "describe"
-      ? `${ck.metric} (reported, not tested)`
-      : ck.kind === "threshold"
-      ? `${ck.aggregate} ${ck.metric}${ck.above !== undefined ? ` > ${ck.above}` : ""}${
-        ck.below !== undefined ? ` < ${ck.below}` : ""
-      }`
-      : `${ck.metric}: ${JSON.stringify(ck.a)} ≈ ${JSON.stringify(ck.b)} within ${ck.tolerance}`;
+    const what = describeCheck(ck);
     const where = ck.where === undefined ? "" : ` where ${JSON.stringify(ck.where)}`;
     out.push("");
     out.push(

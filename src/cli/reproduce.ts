@@ -10,6 +10,7 @@ import { jobKey, runProvenance } from "../cell/mod.ts";
 import { createProgress, realRun, type RunFn, runJobs, silentProgress } from "../grid/mod.ts";
 import type { BackendName } from "../nn/mod.ts";
 import { openStore } from "../store/mod.ts";
+import { siteAfterRun } from "./board.ts";
 import {
   busyTimeoutOf,
   type CliContext,
@@ -29,6 +30,7 @@ interface _Options extends GridOptions {
   readonly retryFailed: boolean;
   readonly report: boolean;
   readonly quiet: boolean;
+  readonly site: string | boolean;
 }
 
 /**
@@ -65,6 +67,8 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
       false,
     )
     .option("--no-report", "skip the verdict tables at the end")
+    .option("--site <dir>", "where the leaderboard site goes (default: site/ beside the store)")
+    .option("--no-site", "do not build the leaderboard site at the end")
     .option("--quiet", "no progress output", false)
     .action(async (names: string[], o: _Options) => {
       const specs = await specsOf(names, o, ctx);
@@ -101,6 +105,10 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
         } else ctx.exit(summary.failed > 0 ? EXIT.CELLS_FAILED : EXIT.OK);
       } finally {
         store.close();
+      }
+      if (o.site !== false) {
+        const site = typeof o.site === "string" ? o.site : undefined;
+        await siteAfterRun(o.store, site, { ...ctx, dir: o.reproductions ?? ctx.dir });
       }
     });
 }

@@ -1,6 +1,7 @@
 /**
- * Small statistics for verdicts: mean, sample standard deviation and the
- * one-sided paired t-test.
+ * Small statistics for verdicts and the leaderboard: mean, sample standard
+ * deviation, the one-sided paired t-test, Student-t quantiles and intervals,
+ * and how many seeds a paired difference needs to be decided.
  *
  * @module
  */
@@ -185,4 +186,127 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): TTest {
   }
   const t = m / (s / Math.sqrt(n));
   return { n, meanDifference: m, t, p: studentTUpper(t, n - 1) };
+}
+
+/**
+ * The `p`-quantile of Student's t with `df` degrees of freedom (bisection on
+ * {@linkcode studentTUpper}, to about 1e-12).
+ *
+ * @throws {RangeError} if p ∉ (0, 1) or df ≤ 0.
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { studentTQuantile } from "./stats.ts";
+ * ok(Math.abs(studentTQuantile(0.975, 1) - 12.7062047) < 1e-6);
+ * ok(Math.abs(studentTQuantile(0.975, 4) - 2.7764451) < 1e-6);
+ * ```
+ */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`studentTQuantile: p must be in (0, 1); got ${p}`);
+  if (!(df > 0)) throw new RangeError(`studentTQuantile: df must be > 0; got ${df}`);
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  // P(T > t) = 1 − p is decreasing in t: bracket, then bisect.
+  const target = 1 - p;
+  let lo = 0;
+  let hi = 1;
+  while (studentTUpper(hi, df) > target && hi < 1e12) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, hi); i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTUpper(mid, df) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * A two-sided t confidence interval for a mean (or a mean paired difference).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { meanInterval, type MeanInterval } from "./stats.ts";
+ * const ci: MeanInterval | null = meanInterval([1, 3]);
+ * equal(ci?.n, 2);
+ * ```
+ */
+export interface MeanInterval {
+  /** Number of values. */
+  readonly n: number;
+  /** Their mean. */
+  readonly mean: number;
+  /** Their sample standard deviation. */
+  readonly std: number;
+  /** Half-width: t_{n−1, (1+level)/2} · std / √n. */
+  readonly halfWidth: number;
+  /** mean − halfWidth. */
+  readonly low: number;
+  /** mean + halfWidth. */
+  readonly high: number;
+}
+
+/**
+ * The `level` (default 0.95) two-sided Student-t interval of the mean of
+ * `xs`; `null` for fewer than two values (no spread to estimate). Applied to
+ * paired differences `a_i − b_i` it is the paired-t interval.
+ *
+ * @throws {RangeError} if level ∉ (0, 1).
+ * @example
+ * ```ts
+ * import { equal, ok } from "node:assert/strict";
+ * import { meanInterval } from "./stats.ts";
+ * const ci = meanInterval([0.02, 0.04, 0.03])!;
+ * ok(Math.abs(ci.halfWidth - 4.302653 * 0.01 / Math.sqrt(3)) < 1e-6);
+ * equal(meanInterval([0.5]), null);
+ * ```
+ */
+export function meanInterval(xs: readonly number[], level = 0.95): MeanInterval | null {
+  if (!(level > 0 && level < 1)) {
+    throw new RangeError(`meanInterval: level must be in (0, 1); got ${level}`);
+  }
+  const n = xs.length;
+  if (n < 2) return null;
+  const m = mean(xs);
+  const s = sampleStd(xs);
+  const halfWidth = studentTQuantile((1 + level) / 2, n - 1) * s / Math.sqrt(n);
+  return { n, mean: m, std: s, halfWidth, low: m - halfWidth, high: m + halfWidth };
+}
+
+/**
+ * Smallest number of pairs `n ≥ 2` whose `level` t-interval would exclude 0
+ * for a true mean difference `meanDifference` and paired std `std`, i.e.
+ * `t_{n−1, (1+level)/2} · std / √n < |meanDifference|`; `null` when no
+ * `n ≤ limit` does (including a zero difference).
+ *
+ * @throws {RangeError} if std < 0 or limit < 2.
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { seedsToDecide } from "./stats.ts";
+ * equal(seedsToDecide(0.01, 0.01), 7); // t_{6,0.975} = 2.447; 2.447/√7 = 0.925 < 1
+ * equal(seedsToDecide(0, 0.01), null);
+ * ```
+ */
+export function seedsToDecide(
+  meanDifference: number,
+  std: number,
+  level = 0.95,
+  limit = 1_000_000,
+): number | null {
+  if (!(std >= 0)) throw new RangeError(`seedsToDecide: std must be >= 0; got ${std}`);
+  if (!(limit >= 2)) throw new RangeError(`seedsToDecide: limit must be >= 2; got ${limit}`);
+  const d = Math.abs(meanDifference);
+  if (!(d > 0)) return null;
+  const ok = (n: number) => studentTQuantile((1 + level) / 2, n - 1) * std / Math.sqrt(n) < d;
+  if (ok(2)) return 2;
+  if (!ok(limit)) return null;
+  // ok(n) is monotone in n: bisect between a failing lo and a passing hi.
+  let lo = 2;
+  let hi = limit;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ok(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

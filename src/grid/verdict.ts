@@ -517,3 +517,33 @@ export function evaluateVerdict(
     : "holds";
   return { verdict, checks: results, missing };
 }
+
+/**
+ * What a check tests, in one line (used by the text report and the leaderboard).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { describeCheck } from "./verdict.ts";
+ * equal(
+ *   describeCheck({ kind: "threshold", metric: "orthogonalityError", aggregate: "max", below: 1e-5 }),
+ *   "max orthogonalityError < 0.00001",
+ * );
+ * ```
+ */
+export function describeCheck(check: Check): string {
+  const ck = check;
+  return ck.kind === "best"
+    ? `best ${JSON.stringify(ck.best)} by ${
+      ck.distanceTo !== undefined
+        ? `|${ck.metric} - ${ck.distanceTo}| (lower`
+        : `${ck.metric} (${ck.lowerIsBetter === true ? "lower" : "higher"}`
+    } is better, ${ck.test})`
+    : ck.kind === "describe"
+    ? `${ck.metric} (reported, not tested)`
+    : ck.kind === "threshold"
+    ? `${ck.aggregate} ${ck.metric}${ck.above !== undefined ? ` > ${ck.above}` : ""}${
+      ck.below !== undefined ? ` < ${ck.below}` : ""
+    }`
+    : `${ck.metric}: ${JSON.stringify(ck.a)} ≈ ${JSON.stringify(ck.b)} within ${ck.tolerance}`;
+}

@@ -29,6 +29,30 @@ export type Ablation = "none" | "shuffle-mask" | "resample-weights";
 export const ABLATIONS: readonly Ablation[] = ["none", "shuffle-mask", "resample-weights"];
 
 /**
+ * What each {@linkcode Ablation} does, and its source.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { ABLATION_ENTRIES } from "./ablation.ts";
+ * equal(ABLATION_ENTRIES["shuffle-mask"].paper, "Frankle et al., ICLR 2021");
+ * ```
+ */
+export const ABLATION_ENTRIES: Readonly<
+  Record<Ablation, { readonly description: string; readonly paper: string }>
+> = {
+  "none": { description: "No ablation", paper: "" },
+  "shuffle-mask": {
+    description: "Randomly permute each layer's mask (same per-layer density) before training",
+    paper: "Frankle et al., ICLR 2021",
+  },
+  "resample-weights": {
+    description: "Keep the masks, draw the kept weights afresh from the method's distribution",
+    paper: "Frankle et al., ICLR 2021",
+  },
+};
+
+/**
  * Stream name for mask shuffling (used with `stream(seed, "layer/l", SHUFFLE_STREAM)`).
  *
  * @example

@@ -78,21 +78,23 @@ export interface AllocationEntry {
 }
 
 const _PER_LAYER: Readonly<Record<DensityAllocation, { description: string; paper: string }>> = {
-  "uniform": { description: "Every layer at the network density", paper: "—" },
+  "uniform": { description: "Every layer at the requested density", paper: "(baseline)" },
   "uniform-skip": {
-    description: "Uniform, with the non-square first and last layers dense",
+    description:
+      "Uniform, but a non-square first or last layer stays dense; the density is that of the other layers",
     paper: "Nowak et al., ICML 2024 (1000-layer setting)",
   },
   "erk": {
-    description: "Erdős–Rényi-Kernel: density ∝ sum of kernel dims / their product",
+    description:
+      "Erdős–Rényi-Kernel: layer density proportional to the sum over the product of the kernel's dimensions, meeting the network budget",
     paper: "Evci et al., ICML 2020 (RigL)",
   },
   "epl": {
-    description: "Equal number of non-zeros per layer, capped at the layer size",
+    description: "Equal number of non-zeros per layer, capped at the layer's size",
     paper: "Price & Tanner, ICML 2021",
   },
   "epf": {
-    description: "Equal number of non-zeros per filter (output unit)",
+    description: "Equal number of non-zeros per output unit (filter), capped at its fan-in",
     paper: "Price & Tanner, ICML 2021",
   },
 };
@@ -131,21 +133,24 @@ const _ENTRIES: readonly AllocationEntry[] = [
   })),
   {
     name: "snip",
-    description: "Global top-k of |θ ⊙ ∂L/∂θ| on one mini-batch",
+    description:
+      "Pruning at init by connection sensitivity |θ ⊙ ∂L/∂θ| on one batch, global top-k; mask-taking methods use the mask, others its per-layer densities",
     paper: "Lee et al., ICLR 2019",
     score: (r) => _scoreNetwork(r, "snip", (net, batch) => snip(net, batch, r.density)),
     needsBatch: true,
   },
   {
     name: "grasp",
-    description: "Global removal of the highest −θ ⊙ Hg (temperature 200)",
+    description:
+      "Pruning at init by gradient signal preservation −θ ⊙ Hg (Hessian-gradient product), keeping the lowest scores",
     paper: "Wang et al., ICLR 2020",
     score: (r) => _scoreNetwork(r, "grasp", (net, batch) => grasp(net, batch, r.density)),
     needsBatch: true,
   },
   {
     name: "synflow",
-    description: "Data-free iterative pruning by synaptic flow, 100 rounds",
+    description:
+      "Data-free pruning at init by iterative synaptic flow |θ ⊙ ∂R/∂θ| of the all-ones input, over 100 rounds",
     paper: "Tanaka et al., NeurIPS 2020",
     score: (r) =>
       Promise.resolve(synflow(r.shapes, r.weights, r.density, { rounds: r.synflowRounds ?? 100 })),

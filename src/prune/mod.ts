@@ -13,3 +13,4 @@ export * from "./grasp.ts";
 export * from "./network_methods.ts";
 export * from "./snip.ts";
 export * from "./synflow.ts";
+export * from "./descriptions.ts";

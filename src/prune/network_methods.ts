@@ -80,7 +80,8 @@ export interface NetworkMethodEntry {
  */
 export const approxIsometryMethod: NetworkMethodEntry = {
   name: "approx-isometry",
-  description: "Pruned orthogonal weights optimised towards an isometry on their mask",
+  description:
+    "Keep a mask and optimise the kept weights by gradient descent until each layer's Gram matrix approaches σ_w²·I (best iterate returned)",
   paper: "Lee et al., ICLR 2020",
   base: "pruned-orthogonal",
   refine: (r) =>

@@ -90,6 +90,26 @@ export interface StoreCounts {
 }
 
 /**
+ * A row {@linkcode ResultStore.scanRows} could not decode.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { CorruptRow } from "./store.ts";
+ * const row: CorruptRow = { cellId: "a".repeat(64), seed: 0, reason: "column result is not valid JSON" };
+ * equal(row.seed, 0);
+ * ```
+ */
+export interface CorruptRow {
+  /** The row's cell id. */
+  readonly cellId: string;
+  /** The row's seed. */
+  readonly seed: number;
+  /** What is wrong with it. */
+  readonly reason: string;
+}
+
+/**
  * A store failure (locked, unreadable, full disk, not a results store…).
  *
  * @example
@@ -360,6 +380,64 @@ export class ResultStore {
         });
       }
       return out;
+    });
+  }
+
+  /**
+   * Every row like {@linkcode ResultStore.rows}, but a row whose stored JSON
+   * does not parse is returned in `corrupt` (with its key and the parse error)
+   * instead of failing the whole read. Used by readers that must go on (the
+   * leaderboard).
+   *
+   * @throws {StoreError} if the store cannot be read at all.
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { openStore } from "./store.ts";
+   * const store = openStore(":memory:");
+   * const { rows, corrupt } = store.scanRows();
+   * equal(rows.length + corrupt.length, 0);
+   * store.close();
+   * ```
+   */
+  scanRows(): { rows: StoredRow[]; corrupt: CorruptRow[] } {
+    return this.#run("reading rows", () => {
+      const all = this.#db.prepare("SELECT * FROM results ORDER BY cell_id, seed").all();
+      const rows: StoredRow[] = [];
+      const corrupt: CorruptRow[] = [];
+      for (const r of all) {
+        const cellId = String(r.cell_id);
+        const seed = Number(r.seed);
+        const parsed: Record<string, unknown> = {};
+        let bad: string | null = null;
+        for (const col of ["config", "result", "machine"]) {
+          try {
+            parsed[col] = JSON.parse(String(r[col]));
+          } catch (e) {
+            bad = `column ${col} is not valid JSON (${(e as Error).message})`;
+            break;
+          }
+        }
+        if (bad !== null) {
+          corrupt.push({ cellId, seed, reason: bad });
+          continue;
+        }
+        rows.push({
+          cellId,
+          seed,
+          kind: String(r.kind) as StoredRow["kind"],
+          status: String(r.status) as RowStatus,
+          message: r.message === null ? null : String(r.message),
+          config: parsed.config as Record<string, unknown>,
+          result: parsed.result as Record<string, unknown>,
+          wallSeconds: Number(r.wall_seconds),
+          gitCommit: String(r.git_commit),
+          machine: parsed.machine as Record<string, unknown>,
+          resultsVersion: Number(r.results_version),
+          finishedAt: String(r.finished_at),
+        });
+      }
+      return { rows, corrupt };
     });
   }
 
