@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 import type { CellConfig } from "./types.ts";
 import type { Activation, LayerShape } from "../init/mod.ts";
 import { canonicalJson } from "./canonical.ts";
+import { defaultCellConfig } from "./config.ts";
 
 /**
  * Version of everything that changes results; part of every cell id.
@@ -165,9 +166,11 @@ export interface Job {
 }
 
 /**
- * Values omitted from the hashed config when a field equals them. Frozen
- * forever (see module doc); they are the EOI paper's recipe and "no effect"
- * defaults. Configs are always complete when hashed, so omission is lossless.
+ * Values omitted from the hashed config when a field equals them: the
+ * training recipe's defaults, read from `defaultCellConfig` (their one owner),
+ * and the "no effect" defaults of measure cells. They must never change (see
+ * module doc); the pinned-id tests fail if they do. Configs are always
+ * complete when hashed, so omission is lossless.
  *
  * @example
  * ```ts
@@ -178,12 +181,10 @@ export interface Job {
  * ```
  */
 export const ID_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
-  batchSize: 128,
-  learningRate: 0.01,
-  momentum: 0.9,
-  weightDecay: 1e-4,
-  biasVariance: 0,
-  ablation: "none",
+  ...Object.fromEntries(
+    (["batchSize", "learningRate", "momentum", "weightDecay", "biasVariance", "ablation"] as const)
+      .map((k) => [k, defaultCellConfig[k]]),
+  ),
   repeats: 1,
 });
 

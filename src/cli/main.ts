@@ -40,8 +40,21 @@ const _COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   boardCommand,
 ];
 
-/** The exit code of what a command threw (rethrows what is a bug). */
-function _exitCodeOf(e: unknown, stderr: (text: string) => void): number {
+/**
+ * The exit code of what a command threw, printing its message: commander's
+ * usage errors and a user's bad input 2, a store error 3; rethrows anything
+ * else (a bug).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { exitCodeOf } from "./main.ts";
+ * const err: string[] = [];
+ * equal(exitCodeOf(new RangeError("--seeds: bad"), (t) => err.push(t)), 2);
+ * equal(err[0], "error: --seeds: bad\n");
+ * ```
+ */
+export function exitCodeOf(e: unknown, stderr: (text: string) => void): number {
   if (e instanceof CommanderError) {
     if (["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)) {
       return EXIT.OK;
@@ -103,7 +116,7 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
     await program.parseAsync([...args], { from: "user" });
     return code;
   } catch (e) {
-    return _exitCodeOf(e, stderr);
+    return exitCodeOf(e, stderr);
   }
 }
 

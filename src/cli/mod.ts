@@ -5,6 +5,6 @@
  * @module
  */
 
-export { main } from "./main.ts";
-export { type CliDeps, DEFAULT_STORE, parseSeeds } from "./context.ts";
+export { exitCodeOf, main } from "./main.ts";
+export { type CliDeps, DEFAULT_STORE, parseSeeds, UsageError } from "./context.ts";
 export { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";

@@ -35,8 +35,8 @@
  */
 
 import { resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
-import { EXIT } from "../cli/mod.ts";
+import { Command, Option } from "commander";
+import { EXIT, exitCodeOf, UsageError } from "../cli/mod.ts";
 import { SpecError } from "../grid/mod.ts";
 import { StoreError } from "../store/mod.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
@@ -124,8 +124,6 @@ interface _Options {
   deno: string;
 }
 
-class _UsageError extends Error {}
-
 interface _Outcome {
   readonly ran: boolean;
   /** The CLI's exit code from the exit file, when the task wrote one. */
@@ -158,7 +156,7 @@ async function _run(
     return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new _UsageError(
+      throw new UsageError(
         /(^|\/)s(batch|queue|control|cancel)$/.test(cmd)
           ? `${cmd} not found: run this where Slurm's client commands are installed ` +
             `(Debian: apt-get install slurm-client) and on PATH`
@@ -209,7 +207,7 @@ async function _submit(
   const r = await _run(ctx.bin("sbatch"), args);
   const id = r.out.trim().split(";")[0];
   if (r.code !== 0 || !/^\d+$/.test(id)) {
-    throw new _UsageError(
+    throw new UsageError(
       `sbatch ${args.map(shellQuote).join(" ")} failed (exit ${r.code}): ${
         (r.err.trim() || r.out.trim()) || "no output"
       }`,
@@ -387,22 +385,7 @@ export async function slurmMain(args: readonly string[], deps: SlurmDeps = {}): 
     await program.parseAsync([...args], { from: "user" });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.help") return EXIT.OK;
-      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    }
-    if (e instanceof StoreError) {
-      stderr(`error: ${e.message}\n`);
-      return EXIT.STORE_ERROR;
-    }
-    if (
-      e instanceof SpecError || e instanceof RangeError || e instanceof TypeError ||
-      e instanceof _UsageError || e instanceof Deno.errors.NotFound
-    ) {
-      stderr(`error: ${e.message}\n`);
-      return EXIT.USAGE;
-    }
-    throw e;
+    return exitCodeOf(e, stderr);
   }
 }
 
@@ -425,7 +408,7 @@ async function _slurm(
     );
   }
   if (!_readable(o.deno)) {
-    throw new _UsageError(`--deno: "${o.deno}" is not a file (the deno binary the tasks run)`);
+    throw new UsageError(`--deno: "${o.deno}" is not a file (the deno binary the tasks run)`);
   }
   const stores = resolve(o.stores);
   const merged = resolve(o.store ?? `${stores}/all.db`);
@@ -483,7 +466,7 @@ async function _slurm(
       try {
         jobId = await _submit(ctx, { shards: run, sbatchArgs, script });
       } catch (e) {
-        if (attempt === 1 || !(e instanceof _UsageError)) throw e;
+        if (attempt === 1 || !(e instanceof UsageError)) throw e;
         ctx.say(`resubmission failed: ${e.message}\n`);
         break;
       }
