@@ -51,6 +51,10 @@
  *   excepted. `"resample-weights"`: same masks, weights from the resample
  *   stream; only for methods that take a mask (EOI/SAO positions and values
  *   cannot be separated: RangeError).
+ * - An asynchronous entry (`initializeAsync`: a user's module in a sandboxed
+ *   process, see `src/compare/`) is awaited layer by layer, in order, with
+ *   the same requests and stream keys a built-in method gets; its score
+ *   network (`scoredWith`) and `elsewhere` methods are built-in ones.
  *
  * @module
  */
@@ -59,6 +63,7 @@ import {
   countNonZeros,
   getMethod,
   initializeLayer,
+  initializeLayerAsync,
   kernelSize,
   type LayerShape,
   type MethodEntry,
@@ -210,13 +215,17 @@ async function _allocate(
   return { densities: masks.map((m) => countNonZeros(m) / m.length), masks };
 }
 
-/** Layer `l`'s kernel (weights and mask) before any network-level refinement. */
-function _initializeLayer(
+/**
+ * Layer `l`'s kernel (weights and mask) before any network-level refinement.
+ * Asynchronous so that an entry with `initializeAsync` (a sandboxed module)
+ * can answer; a synchronous entry gives `initializeLayer`'s bytes.
+ */
+async function _initializeLayer(
   plan: _Plan,
   l: number,
   density: number,
   given: Uint8Array | undefined,
-): { weights: Float32Array; mask: Uint8Array } {
+): Promise<{ weights: Float32Array; mask: Uint8Array }> {
   const { cell, shapes } = plan;
   const shape = shapes[l];
   const size = kernelSize(shape);
@@ -231,18 +240,19 @@ function _initializeLayer(
   };
   let init: { weights: Float32Array; mask: Uint8Array };
   if (method !== entry) {
-    init = initializeLayer(method.name, shape, { ...common, density: 1, path }); // used dense
+    init = await initializeLayerAsync(method.name, shape, { ...common, density: 1, path }); // used dense
   } else if (entry.takesMask && given === undefined && cell.ablation === "none") {
-    init = initializeLayer(entry.name, shape, { ...common, density, path });
+    init = await initializeLayerAsync(entry.name, shape, { ...common, density, path });
   } else if (entry.takesMask) {
-    let mask = given ?? initializeLayer(entry.name, shape, { ...common, density, path }).mask;
+    let mask = given ??
+      (await initializeLayerAsync(entry.name, shape, { ...common, density, path })).mask;
     let drawPath = path;
     if (cell.ablation === "shuffle-mask") {
       mask = shuffleMask(mask, stream(seed, ...path, SHUFFLE_STREAM));
     } else if (cell.ablation === "resample-weights") {
       drawPath = [...path, RESAMPLE_STREAM];
     }
-    init = initializeLayer(entry.name, shape, {
+    init = await initializeLayerAsync(entry.name, shape, {
       ...common,
       density: countNonZeros(mask) / size,
       path: drawPath,
@@ -252,7 +262,7 @@ function _initializeLayer(
     let d = density;
     if (entry.minimumDensity !== undefined) d = Math.max(d, entry.minimumDensity(shape));
     if (d === 0) d = 1 / size;
-    init = initializeLayer(entry.name, shape, { ...common, density: d, path });
+    init = await initializeLayerAsync(entry.name, shape, { ...common, density: d, path });
   }
   if (cell.ablation === "shuffle-mask" && !entry.takesMask && countNonZeros(init.mask) < size) {
     init = shuffleValues(init.weights, init.mask, stream(seed, ...path, SHUFFLE_STREAM));
@@ -311,8 +321,9 @@ export async function initializeNetwork(
       } places its own non-zeros`,
     );
   }
-  return shapes.map((shape, l) => {
-    const init = _initializeLayer(plan, l, densities[l], masks[l]);
+  const out: LayerValues[] = [];
+  for (const [l, shape] of shapes.entries()) {
+    const init = await _initializeLayer(plan, l, densities[l], masks[l]);
     const weights = method.refine !== undefined && countNonZeros(init.mask) < kernelSize(shape)
       ? method.refine({
         weights: init.weights,
@@ -325,14 +336,18 @@ export async function initializeNetwork(
           : { steps: options.approxIsometrySteps }),
       })
       : init.weights;
-    if (valid.biasVariance === 0) return { weights, mask: init.mask };
-    const out = shape.kind === "dense" ? shape.outFeatures : shape.outChannels;
+    if (valid.biasVariance === 0) {
+      out.push({ weights, mask: init.mask });
+      continue;
+    }
+    const units = shape.kind === "dense" ? shape.outFeatures : shape.outChannels;
     const rng = stream(valid.seed, `layer/${l}`, "bias");
     const sd = Math.sqrt(valid.biasVariance);
-    return {
+    out.push({
       weights,
       mask: init.mask,
-      bias: Float32Array.from({ length: out }, () => sd * rng.normal()),
-    };
-  });
+      bias: Float32Array.from({ length: units }, () => sd * rng.normal()),
+    });
+  }
+  return out;
 }

@@ -17,7 +17,14 @@
 import { stream } from "../rng/mod.ts";
 import { getMethod } from "./registry.ts";
 import { kernelSize, type LayerShape, shapeLabel, validateShape } from "./shape.ts";
-import { type Activation, ACTIVATIONS, type InitRequest, type LayerInit } from "./types.ts";
+import {
+  type Activation,
+  ACTIVATIONS,
+  type InitRequest,
+  type LayerInit,
+  type MethodEntry,
+  type StreamKey,
+} from "./types.ts";
 
 /**
  * Options of {@linkcode initializeLayer}.
@@ -89,7 +96,9 @@ export interface InitializedLayer {
  *   activation, a seed that is not a safe integer, a path that is not an array
  *   of strings, a given mask of the wrong length or with values other than
  *   0/1, a method option the method rejects, or an inconsistent result.
- * @throws {TypeError} for an invalid shape.
+ * @throws {TypeError} for an invalid shape, or an asynchronous method (one
+ *   with `initializeAsync`, e.g. a sandboxed user's module): use
+ *   {@linkcode initializeLayerAsync}.
  * @example Same seed, same bytes; the mask is shared by methods with the same mask procedure
  * ```ts
  * import { deepEqual, equal } from "node:assert/strict";
@@ -108,6 +117,78 @@ export function initializeLayer(
   shape: LayerShape,
   options: InitializeLayerOptions,
 ): InitializedLayer {
+  const p = _prepare(method, shape, options);
+  if (p.entry.initializeAsync !== undefined) {
+    throw new TypeError(
+      `${p.where}: the method is asynchronous (initializeAsync, e.g. a sandboxed user's module); ` +
+        "initialize it with initializeLayerAsync or through initializeNetwork",
+    );
+  }
+  return _initializeSync(p, shape, options.methodOptions);
+}
+
+/** A synchronous entry's call on checked arguments, and the check of its result. */
+function _initializeSync(
+  p: _Prepared,
+  shape: LayerShape,
+  methodOptions: Record<string, unknown> | undefined,
+): InitializedLayer {
+  const init = p.entry.build(methodOptions);
+  const result = init(p.request, (purpose) => stream(p.key.seed, ...p.key.path, purpose));
+  return { ...result, density: checkLayerInit(result, shape, p.where, p.given) };
+}
+
+/**
+ * {@linkcode initializeLayer} for every registered method, asynchronous ones
+ * included: the same checks of the arguments and of the result; a
+ * synchronous method gives exactly `initializeLayer`'s bytes, an asynchronous
+ * one (`initializeAsync`) is awaited with the stream key `{ seed, path }`.
+ *
+ * @throws {RangeError | TypeError} (rejects) as {@linkcode initializeLayer}, and a
+ *   `TypeError` for `methodOptions` given to an asynchronous method.
+ * @example Same bytes as initializeLayer for a built-in method
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { initializeLayer, initializeLayerAsync } from "./initialize.ts";
+ * const shape = { kind: "dense", inFeatures: 20, outFeatures: 10 } as const;
+ * const options = { density: 0.1, seed: 1, path: ["layer/0"] };
+ * deepEqual(await initializeLayerAsync("eoi", shape, options), initializeLayer("eoi", shape, options));
+ * ```
+ */
+export async function initializeLayerAsync(
+  method: string,
+  shape: LayerShape,
+  options: InitializeLayerOptions,
+): Promise<InitializedLayer> {
+  const p = _prepare(method, shape, options);
+  const initialize = p.entry.initializeAsync;
+  if (initialize === undefined) return _initializeSync(p, shape, options.methodOptions);
+  if (options.methodOptions !== undefined) {
+    throw new TypeError(
+      `${p.where}: an asynchronous method takes no methodOptions; got ${
+        JSON.stringify(options.methodOptions)
+      }`,
+    );
+  }
+  const result = await initialize(p.request, p.key);
+  return { ...result, density: checkLayerInit(result, shape, p.where, p.given) };
+}
+
+/** The checked arguments of one layer's initialization. */
+interface _Prepared {
+  readonly entry: MethodEntry;
+  readonly where: string;
+  readonly request: InitRequest;
+  readonly key: StreamKey;
+  readonly given: Uint8Array | undefined;
+}
+
+/** Checks the arguments of `initializeLayer` and builds the request. */
+function _prepare(
+  method: string,
+  shape: LayerShape,
+  options: InitializeLayerOptions,
+): _Prepared {
   const entry = getMethod(method);
   const where = `initializeLayer(${JSON.stringify(method)})`;
   validateShape(shape, where);
@@ -164,9 +245,7 @@ export function initializeLayer(
     ...(gain === undefined ? {} : { gain }),
     ...(given === undefined ? {} : { mask: given }),
   };
-  const init = entry.build(options.methodOptions);
-  const result = init(request, (purpose) => stream(seed, ...path, purpose));
-  return { ...result, density: checkLayerInit(result, shape, where, given) };
+  return { entry, where, request, key: { seed, path }, given };
 }
 
 /**

@@ -92,7 +92,7 @@ function _add(entry: MethodEntry): void {
       }`,
     );
   }
-  for (const key of ["build", "minimumDensity", "appliesTo"] as const) {
+  for (const key of ["build", "minimumDensity", "appliesTo", "initializeAsync"] as const) {
     const f: unknown = entry[key];
     if ((key === "build" || f !== undefined) && typeof f !== "function") {
       throw new TypeError(
@@ -133,6 +133,14 @@ function _checkReferences(entry: MethodEntry): void {
         }, which is not registered; valid methods: ${[...REGISTRY.keys()].sort().join(", ")}`,
       );
     }
+    // Score networks and the layers `appliesTo` rejects are initialized synchronously.
+    if (REGISTRY.get(target)!.initializeAsync !== undefined) {
+      throw new RangeError(
+        `registerMethod(${JSON.stringify(entry.name)}): ${field} names ${
+          JSON.stringify(target)
+        }, an asynchronous method; it must name a synchronous (built-in) one`,
+      );
+    }
   }
 }
 
@@ -149,7 +157,9 @@ function _show(v: unknown): string {
  * Registers a method until the returned handle is disposed (`using`, or call
  * `unregister()`): a user's initializer, or a test's. Every field is checked
  * (kebab-case name not yet taken, non-empty description and paper, kinds,
- * functions, `scoredWith` and `elsewhere` naming registered methods).
+ * functions, `scoredWith` and `elsewhere` naming registered synchronous
+ * methods). An entry with `initializeAsync` (a sandboxed module) is an
+ * asynchronous method: `initializeNetwork` awaits it per layer.
  *
  * @throws {RangeError} for a taken or malformed name or a reference to an unknown method.
  * @throws {TypeError} for a field of the wrong type.

@@ -112,6 +112,52 @@ export type Initializer = (
 ) => LayerInit;
 
 /**
+ * The key of a layer's random streams: purpose `p` is `stream(seed, ...path, p)`.
+ * An asynchronous initializer gets this key rather than a stream closure, so
+ * it can draw the same streams in another process.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { stream } from "../rng/mod.ts";
+ * import type { StreamKey } from "./types.ts";
+ * const key: StreamKey = { seed: 0, path: ["layer/0"] };
+ * equal(stream(key.seed, ...key.path, "mask").uniform(), stream(0, "layer/0", "mask").uniform());
+ * ```
+ */
+export interface StreamKey {
+  /** Seed of every stream (a safe integer). */
+  readonly seed: number;
+  /** Names identifying the layer (and cell) in the stream path. */
+  readonly path: readonly string[];
+}
+
+/**
+ * An initializer that answers asynchronously (e.g. a user's module running in
+ * a sandboxed process): same request and result as an {@linkcode Initializer},
+ * but it receives the streams' key instead of a stream closure.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { stream } from "../rng/mod.ts";
+ * import type { AsyncInitializer } from "./types.ts";
+ * const ones: AsyncInitializer = ({ shape }, { seed, path }) => {
+ *   const n = shape.kind === "dense" ? shape.inFeatures * shape.outFeatures : 0;
+ *   const w = Float32Array.from({ length: n }, () => stream(seed, ...path, "w").uniform());
+ *   return Promise.resolve({ weights: w, mask: new Uint8Array(n).fill(1) });
+ * };
+ * const shape = { kind: "dense", inFeatures: 2, outFeatures: 2 } as const;
+ * const init = await ones({ shape, density: 1, activation: "linear" }, { seed: 1, path: [] });
+ * equal(init.weights.length, 4);
+ * ```
+ */
+export type AsyncInitializer = (
+  request: InitRequest,
+  key: StreamKey,
+) => Promise<LayerInit>;
+
+/**
  * One registered method, described by data: everything the rest of the suite
  * needs to know about it (which layers it supports, whether it takes a given
  * mask, how networks that use it are scored, its smallest density, which layers
@@ -169,6 +215,17 @@ export interface MethodEntry<O = Record<string, unknown>> {
    * using it gets a frozen orthonormal DCT offset in every layer.
    */
   readonly dctOffset?: boolean;
-  /** Builds the initializer; options are fixed here, sampling happens on call. */
+  /**
+   * Builds the initializer; options are fixed here, sampling happens on call.
+   * Never called for an asynchronous entry (one with `initializeAsync`).
+   */
   readonly build: (options?: O) => Initializer;
+  /**
+   * Present for an asynchronous method (a sandboxed user's module): the
+   * per-layer call `initializeNetwork` awaits instead of `build`. Such an
+   * entry takes no options, `initializeLayer` refuses it (use
+   * `initializeLayerAsync`), and no entry's `scoredWith` or `elsewhere` may
+   * name it.
+   */
+  readonly initializeAsync?: AsyncInitializer;
 }
