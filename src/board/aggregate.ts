@@ -209,6 +209,55 @@ function _budgetText(c: Readonly<Record<string, unknown>>): string {
   return ex === null ? len : `${len} on ${_fmtNumber(ex)} examples`;
 }
 
+/**
+ * The key that makes a row's track: the canonical JSON of its config's
+ * {@linkcode TRACK_FIELDS} (missing fields as `null`).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { trackKey } from "./aggregate.ts";
+ * equal(trackKey({ method: "eoi", density: 0.1 }), trackKey({ method: "sao", density: 0.1 }));
+ * ```
+ */
+export function trackKey(config: Readonly<Record<string, unknown>>): string {
+  return canonicalJson(_pick(config, TRACK_FIELDS));
+}
+
+/**
+ * A track's id on the board: the reproduction's name (`"other"` for none) and
+ * the first 12 hex digits of the SHA-256 of its {@linkcode trackKey}.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { trackId, trackKey } from "./aggregate.ts";
+ * ok(/^mlp-mnist-[0-9a-f]{12}$/.test(trackId("mlp-mnist", trackKey({ density: 0.1 }))));
+ * ```
+ */
+export function trackId(reproduction: string | null, key: string): string {
+  return `${reproduction ?? "other"}-${_sha(key).slice(0, 12)}`;
+}
+
+/**
+ * A track's one-line title from its config (dataset, architecture, activation,
+ * density, allocation, budget), as the board shows it.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { trackTitle } from "./aggregate.ts";
+ * equal(
+ *   trackTitle({ dataset: "mnist", architecture: "mlp", depth: 6, width: 100, activation: "tanh",
+ *     density: 0.1, allocation: "erk", steps: 300, trainExamples: 12800 }),
+ *   "mnist · mlp 6×100 · tanh · density 0.1 · erk · 300 steps on 12,800 examples",
+ * );
+ * ```
+ */
+export function trackTitle(config: Readonly<Record<string, unknown>>): string {
+  return _trackTitle(config, false);
+}
+
 function _trackTitle(c: Readonly<Record<string, unknown>>, recipe: boolean): string {
   const parts = [
     String(c.dataset),
@@ -624,12 +673,12 @@ export function buildLeaderboard(input: BoardInput): Leaderboard {
       }
       continue;
     }
-    const key = canonicalJson(_pick(row.config, TRACK_FIELDS));
+    const key = trackKey(row.config);
     if (repros.length === 0) stray.push(row);
     for (const repro of repros) addTo(repro, key, row);
   }
   for (const row of stray) {
-    const key = canonicalJson(_pick(row.config, TRACK_FIELDS));
+    const key = trackKey(row.config);
     const hosts = [...tracks.values()].filter((t) => t.key === key && t.reproduction !== null)
       .map((t) => t.reproduction);
     for (const repro of hosts.length === 0 ? [null] : hosts) addTo(repro, key, row);
@@ -662,7 +711,7 @@ export function buildLeaderboard(input: BoardInput): Leaderboard {
       _cmp(a.t.key, b.t.key);
   });
   for (const { t, title } of drafts) {
-    const id = `${t.reproduction ?? "other"}-${_sha(t.key).slice(0, 12)}`;
+    const id = trackId(t.reproduction, t.key);
     const recs = _records(t, id);
     const c = t.config;
     const steps = _num(c.steps);

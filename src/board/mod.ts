@@ -6,7 +6,15 @@
  * @module
  */
 
-export { buildLeaderboard, DIVERGED_AS, TRACK_FIELDS } from "./aggregate.ts";
+export {
+  buildLeaderboard,
+  DIVERGED_AS,
+  provenanceOf,
+  TRACK_FIELDS,
+  trackId,
+  trackKey,
+  trackTitle,
+} from "./aggregate.ts";
 export type { BoardInput } from "./aggregate.ts";
 export { buildBoard } from "./build.ts";
 export type { BuildBoardOptions, BuiltBoard } from "./build.ts";
@@ -21,6 +29,21 @@ export {
   SUBMISSION_FORMAT,
   SUBMISSION_VERSION,
 } from "./schema.ts";
-export type { BoardRecord, Leaderboard, Submission, SubmittedMethod, TrackInfo } from "./schema.ts";
+export type {
+  BoardRecord,
+  Leaderboard,
+  RowProvenance,
+  Submission,
+  SubmittedMethod,
+  TrackInfo,
+} from "./schema.ts";
 export { leaderboardJson, siteFiles, writeSite } from "./site.ts";
+export {
+  BEST,
+  CONFIDENCE_LEVEL,
+  estimate,
+  roundStat,
+  type SeedValues,
+  versusBest,
+} from "./rank.ts";
 export { copyStore, REFERENCE_DIR, referenceFiles, repositorySpecs } from "./reference.ts";

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SandboxError } from "./errors.ts";
@@ -45,6 +46,12 @@ export interface Bundle {
   readonly module: string;
   /** The user's files that were copied (real paths), entry first. */
   readonly files: readonly string[];
+  /**
+   * SHA-256 (hex) of the user's files as copied: for each, sorted by its path
+   * relative to the root, the path, a NUL, its byte length, a NUL and its bytes.
+   * The same files give the same digest wherever they are.
+   */
+  readonly digest: string;
 }
 
 /** Suite files the child runs, relative to `src/`; `child_runner.ts` imports exactly the others. */
@@ -56,6 +63,19 @@ export const RUNNER_FILES: readonly string[] = [
 ];
 
 const _EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
+
+/** The digest of {@linkcode Bundle.digest}: the files `rels` under `dir`. */
+async function _digest(dir: string, rels: readonly string[]): Promise<string> {
+  const hash = createHash("sha256");
+  const enc = new TextEncoder();
+  for (const rel of [...rels].sort()) {
+    const bytes = await Deno.readFile(join(dir, rel));
+    const name = rel.split(sep).join("/");
+    hash.update(enc.encode(`${name}\u0000${bytes.length}\u0000`));
+    hash.update(bytes);
+  }
+  return hash.digest("hex");
+}
 
 interface _Span {
   readonly start?: { readonly line: number; readonly character: number };
@@ -176,7 +196,15 @@ export async function buildBundle(
           `(did a file change while it was bundled?)`,
       );
     }
-    return { dir: outDir, entry, root, module, files: userFiles.map((f) => f.path) };
+    const rels = userFiles.map((f) => relative(root, f.path));
+    return {
+      dir: outDir,
+      entry,
+      root,
+      module,
+      files: userFiles.map((f) => f.path),
+      digest: await _digest(user, rels),
+    };
   } finally {
     await Deno.remove(infoDir, { recursive: true }).catch(() => {});
   }

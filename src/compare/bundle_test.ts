@@ -145,3 +145,34 @@ Deno.test("buildBundle handles spaces and non-ASCII in file names, and refuses #
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Bundle.digest hashes the user's files by path and content, wherever they are", async () => {
+  const files = {
+    "m.ts": `import { k } from "./k.ts";\n${OK_EXPORT}`,
+    "k.ts": "export const k = 1;\n",
+  };
+  const a = await tree(files);
+  const b = await tree(files);
+  const c = await tree({ ...files, "k.ts": "export const k = 2;\n" });
+  try {
+    const digest = async (dir: string) =>
+      (await buildBundle(join(dir, "m.ts"), join(dir, "out"))).digest;
+    const da = await digest(a);
+    equal(da, await digest(b));
+    ok(da !== await digest(c));
+    // By hand: sorted paths, each "path\0length\0" then its bytes.
+    const enc = new TextEncoder();
+    const parts = ["k.ts", "m.ts"].map((rel) => {
+      const text = files[rel as keyof typeof files];
+      return `${rel}\u0000${enc.encode(text).length}\u0000${text}`;
+    });
+    const want = [
+      ...new Uint8Array(
+        await crypto.subtle.digest("SHA-256", enc.encode(parts.join(""))),
+      ),
+    ].map((x) => x.toString(16).padStart(2, "0")).join("");
+    equal(da, want);
+  } finally {
+    for (const d of [a, b, c]) await Deno.remove(d, { recursive: true });
+  }
+});

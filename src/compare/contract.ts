@@ -2,7 +2,7 @@
  * The contract of a user's initializer module, as `compare` runs it.
  *
  * A module's **default export** is an object
- * `{ name, description, paper?, kinds?, takesMask?, initialize }` where
+ * `{ name, description, paper?, kinds?, takesMask?, scoredWith?, initialize }` where
  * `initialize(request, streams)` has the signature of the suite's built-in
  * {@linkcode Initializer}: it returns `{ weights: Float32Array, mask: Uint8Array }`
  * synchronously, and `streams(purpose)` is the suite's own seeded generator for
@@ -21,6 +21,24 @@ import { show } from "./errors.ts";
 
 /** Layer kinds an initializer may support. */
 export type LayerKind = "dense" | "conv";
+
+/**
+ * The dense families a network-level score (SNIP, GraSP, SynFlow) can rank
+ * the network with before a method fills its mask: `"pruned-kaiming"` (the
+ * variance-scaling family, the default for a user's method) or
+ * `"pruned-orthogonal"` (the orthogonal family).
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { SCORED_WITH } from "./contract.ts";
+ * deepEqual(SCORED_WITH, ["pruned-kaiming", "pruned-orthogonal"]);
+ * ```
+ */
+export const SCORED_WITH: readonly ("pruned-kaiming" | "pruned-orthogonal")[] = [
+  "pruned-kaiming",
+  "pruned-orthogonal",
+];
 
 /**
  * What a user's module must export as its default export.
@@ -55,6 +73,12 @@ export interface UserMethod {
   readonly kinds?: readonly LayerKind[];
   /** True if the method uses `request.mask` exactly when one is given; default false. */
   readonly takesMask?: boolean;
+  /**
+   * The dense family SNIP, GraSP and SynFlow score the network with before
+   * this method fills their mask (see {@linkcode SCORED_WITH}); default
+   * `"pruned-kaiming"`.
+   */
+  readonly scoredWith?: "pruned-kaiming" | "pruned-orthogonal";
   /** The initializer: pure and deterministic given `streams`. */
   readonly initialize: (request: InitRequest, streams: StreamFor) => LayerInit;
 }
@@ -84,6 +108,8 @@ export interface MethodDescription {
   readonly kinds: readonly LayerKind[];
   /** Whether the method honours a given mask (default false). */
   readonly takesMask: boolean;
+  /** See {@linkcode UserMethod.scoredWith}; absent if the module gives none. */
+  readonly scoredWith?: "pruned-kaiming" | "pruned-orthogonal";
 }
 
 /** Keys the default export may have. */
@@ -93,6 +119,7 @@ export const USER_METHOD_KEYS: readonly string[] = [
   "paper",
   "kinds",
   "takesMask",
+  "scoredWith",
   "initialize",
 ];
 
@@ -180,6 +207,14 @@ export function validateDescription(fields: unknown, module: string): MethodDesc
   if (f.takesMask !== undefined && typeof f.takesMask !== "boolean") {
     throw new TypeError(`${where}: takesMask must be a boolean; got ${show(f.takesMask)}`);
   }
+  const scoredWith = f.scoredWith;
+  if (scoredWith !== undefined && !SCORED_WITH.includes(scoredWith as never)) {
+    throw new RangeError(
+      `${where}: scoredWith must be ${
+        SCORED_WITH.map((x) => JSON.stringify(x)).join(" or ")
+      }; got ${show(scoredWith)}`,
+    );
+  }
   const init = f.initialize as { $type?: unknown } | undefined;
   if (init?.$type !== "function") {
     throw new TypeError(
@@ -194,5 +229,8 @@ export function validateDescription(fields: unknown, module: string): MethodDesc
     ...(paper === undefined ? {} : { paper }),
     kinds,
     takesMask: f.takesMask === true,
+    ...(scoredWith === undefined
+      ? {}
+      : { scoredWith: scoredWith as "pruned-kaiming" | "pruned-orthogonal" }),
   };
 }

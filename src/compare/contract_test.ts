@@ -13,7 +13,13 @@ Deno.test("validateDescription fills the defaults and keeps the optional fields"
   });
   deepEqual(
     validateDescription(
-      { ...BASE, paper: "Someone, 2024", kinds: ["conv", "conv"], takesMask: true },
+      {
+        ...BASE,
+        paper: "Someone, 2024",
+        kinds: ["conv", "conv"],
+        takesMask: true,
+        scoredWith: "pruned-orthogonal",
+      },
       "m.ts",
     ),
     {
@@ -22,6 +28,7 @@ Deno.test("validateDescription fills the defaults and keeps the optional fields"
       paper: "Someone, 2024",
       kinds: ["conv"],
       takesMask: true,
+      scoredWith: "pruned-orthogonal",
     },
   );
 });
@@ -49,6 +56,11 @@ Deno.test("validateDescription names the module and the field of every malformed
     [{ ...BASE, kinds: [] }, TypeError, /kinds must be a non-empty array/],
     [{ ...BASE, kinds: ["rnn"] }, RangeError, /unknown layer kind "rnn"/],
     [{ ...BASE, takesMask: "yes" }, TypeError, /takesMask must be a boolean; got "yes"/],
+    [
+      { ...BASE, scoredWith: "kaiming" },
+      RangeError,
+      /scoredWith must be "pruned-kaiming" or "pruned-orthogonal"; got "kaiming"/,
+    ],
     [{ ...BASE, initialize: undefined }, TypeError, /initialize must be a function/],
     [
       { ...BASE, initialize: { $type: "object" } },

@@ -9,6 +9,7 @@
 export {
   type LayerKind,
   type MethodDescription,
+  SCORED_WITH,
   USER_METHOD_KEYS,
   type UserMethod,
   validateDescription,

@@ -98,6 +98,8 @@ export interface Sandbox extends AsyncDisposable {
   readonly describe: MethodDescription;
   /** The module's real path. */
   readonly module: string;
+  /** SHA-256 of the module's files as bundled (see `Bundle.digest`). */
+  readonly digest: string;
   /** Whether the child runs under bubblewrap. */
   readonly usedBwrap: boolean;
   /** Every isolation setting, with the command line. */
@@ -310,6 +312,7 @@ type _Pending =
 class _Host implements Sandbox {
   describe!: MethodDescription;
   readonly module: string;
+  readonly digest: string;
   readonly usedBwrap: boolean;
   readonly isolation: Isolation;
   #proc: Deno.ChildProcess;
@@ -350,6 +353,7 @@ class _Host implements Sandbox {
     this.#tempDir = tempDir;
     this.#opts = opts;
     this.module = bundle.module;
+    this.digest = bundle.digest;
     this.isolation = isolation;
     this.usedBwrap = isolation.bwrap;
     this.#rewrites = rewrites;
