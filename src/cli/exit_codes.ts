@@ -1,8 +1,8 @@
 /**
  * Exit codes of the `reproduce` CLI (documented in `--help`).
  *
- * Precedence when several apply: STORE_ERROR > USAGE > CELLS_FAILED >
- * CLAIM_DOES_NOT_HOLD > OK.
+ * Precedence when several apply: STORE_ERROR > USAGE > MODULE_REJECTED >
+ * CELLS_FAILED > CLAIM_DOES_NOT_HOLD > OK.
  *
  * @module
  */
@@ -28,6 +28,8 @@ export const EXIT = Object.freeze({
   STORE_ERROR: 3,
   /** Some cells are recorded as failed (see `status`; re-run with --retry-failed). */
   CELLS_FAILED: 4,
+  /** `compare`: the user's module failed a sandbox check (load, determinism, a reply, a timeout, …). */
+  MODULE_REJECTED: 5,
   /** Interrupted (SIGINT); finished cells are kept. */
   INTERRUPTED: 130,
 });
@@ -49,4 +51,5 @@ Exit codes:
   2  usage error (bad option, unknown name, malformed reproduction file)
   3  store error (locked beyond the busy timeout, unwritable, full disk, not a store)
   4  some cells failed (recorded; re-run with --retry-failed)
+  5  compare: the initializer module was refused (a sandbox check failed; the message names it)
   130 interrupted (finished cells are kept; run again to resume)`;

@@ -20,6 +20,7 @@ import { Command, CommanderError } from "commander";
 import { REPRODUCTIONS_DIR, SpecError } from "../grid/mod.ts";
 import { StoreError } from "../store/mod.ts";
 import { boardCommand } from "./board.ts";
+import { compareCommand } from "./compare.ts";
 import { type CliContext, type CliDeps, UsageError } from "./context.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";
 import { exportCommand } from "./export.ts";
@@ -38,6 +39,7 @@ const _COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   exportCommand,
   mergeCommand,
   boardCommand,
+  compareCommand,
 ];
 
 /**

@@ -18,6 +18,12 @@ function _text(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/([\\|`*_<>[\]])/g, "\\$1");
 }
 
+/** Text for a code span: one line, backticks replaced (escapes do not work inside one). */
+function _code(s: string): string {
+  // deno-lint-ignore no-control-regex
+  return "`" + s.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/`/g, "'") + "`";
+}
+
 function _acc(x: number | null | undefined): string {
   return x === null || x === undefined ? "—" : x.toFixed(3);
 }
@@ -67,7 +73,7 @@ function _track(t: TrackReport, out: string[]): void {
   if (t.missingBaselines.length > 0) {
     out.push(
       "",
-      `Baseline runs missing from the baselines' store (those entries are compared over the seeds they have): ${
+      `Baseline runs missing from the baselines' store, or failed there (those entries are compared over the seeds they have): ${
         t.missingBaselines.map((m) => `${_text(m.method)} seed ${m.seeds.join(", ")}`).join("; ")
       }.`,
     );
@@ -111,6 +117,7 @@ function _track(t: TrackReport, out: string[]): void {
  *     scoredWith: "pruned-kaiming", scoredWithDefault: true },
  *   module: { path: "m.ts", digest: "ab" }, isolation: { bwrap: true, reason: null },
  *   baselines: { source: "reference", store: "leaderboard/results.db", provenance: board.provenance },
+ *   baselineRows: [],
  *   versions: { backend: "cpu", tfjsVersion: "4.22.0", denoVersion: "2", v8Version: "1", resultsVersion: 1 },
  * });
  * ok(reportMarkdown(report).startsWith("# compare: my-init"));
@@ -125,7 +132,7 @@ export function reportMarkdown(report: CompareReport): string {
   const v = r.versions;
   const p = r.baselines.provenance;
   out.push(
-    `- Module \`${_text(r.module.path)}\`, files sha256 \`${r.module.digest.slice(0, 16)}\`; run ${
+    `- Module ${_code(r.module.path)}, files sha256 \`${r.module.digest.slice(0, 16)}\`; run ${
       r.isolation.bwrap
         ? "in a separate process under bubblewrap"
         : `in a separate process without bubblewrap (${_text(r.isolation.reason ?? "")})`
@@ -137,7 +144,7 @@ export function reportMarkdown(report: CompareReport): string {
     }.`,
     `- Preset \`${r.preset}\`; baselines ${
       r.baselines.source === "reference" ? "from the reference store" : "re-run here into"
-    } \`${_text(r.baselines.store)}\` (${p.backends.join(", ") || "—"}, tfjs ${
+    } ${_code(r.baselines.store)} (${p.backends.join(", ") || "—"}, tfjs ${
       p.tfjsVersions.join(", ") || "—"
     }, Deno ${p.denoVersions.join(", ") || "—"}, V8 ${p.v8Versions.join(", ") || "—"}).`,
     `- This run: ${v.backend}, tfjs ${v.tfjsVersion}, Deno ${v.denoVersion}, V8 ${v.v8Version}, RESULTS_VERSION ${v.resultsVersion}; ${

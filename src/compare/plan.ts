@@ -108,8 +108,6 @@ export interface PlannedTrack {
   readonly baselineJobs: readonly Job[];
   /** The reference store's rows of `baselineJobs`. */
   readonly referenceRows: readonly StoredRow[];
-  /** Baseline jobs the reference store has no row of. */
-  readonly missingBaselines: readonly Job[];
 }
 
 /**
@@ -279,7 +277,6 @@ export function planComparison(input: PlanInput): ComparisonPlan {
       );
       continue;
     }
-    const have = new Set(referenceRows.map((r) => jobKey(r.cellId, r.seed)));
     const template = d.cells.find((c) => (c.cell.config as TrainConfig).ablation === "none") ??
       d.cells[0];
     const userConfig: TrainConfig = {
@@ -297,7 +294,6 @@ export function planComparison(input: PlanInput): ComparisonPlan {
       userJobs: jobsFor({ kind: "train", config: userConfig }, d.seeds),
       baselineJobs,
       referenceRows,
-      missingBaselines: baselineJobs.filter((j) => !have.has(jobKey(j.id, j.seed))),
     });
   }
   return { preset: input.preset, tracks, skipped };

@@ -24,6 +24,8 @@
  */
 
 import type { BoardRecord, Leaderboard, RowProvenance } from "../board/mod.ts";
+import { jobKey } from "../cell/mod.ts";
+import type { StoredRow } from "../store/mod.ts";
 import type { MethodDescription } from "./contract.ts";
 import { comparePair, holm, type PairComparison, type PairOutcome } from "./outcomes.ts";
 import type { ComparisonPlan, SkippedTrack } from "./plan.ts";
@@ -144,7 +146,7 @@ export interface TrackReport {
     readonly adjusted: number | null;
     readonly outcome: TrackOutcome;
   } | null;
-  /** Baseline runs the baselines' source lacks: label and seeds. */
+  /** Baseline runs the baselines' source lacks (or holds as failed): method and seeds. */
   readonly missingBaselines: readonly {
     readonly method: string;
     readonly seeds: readonly number[];
@@ -266,6 +268,8 @@ export interface ReportInput {
   readonly isolation: CompareReport["isolation"];
   /** Where the baselines came from. */
   readonly baselines: CompareReport["baselines"];
+  /** The baseline rows the board was built from (to name the runs they lack). */
+  readonly baselineRows: readonly StoredRow[];
   /** The versions of this run. */
   readonly versions: RunVersions;
   /** The tie margin of `comparePair`. */
@@ -325,6 +329,7 @@ function _count(items: readonly { c: PairComparison }[]): {
  *     scoredWith: "pruned-kaiming", scoredWithDefault: true },
  *   module: { path: "m.ts", digest: "0" }, isolation: { bwrap: false, reason: "off" },
  *   baselines: { source: "reference", store: "leaderboard/results.db", provenance: board.provenance },
+ *   baselineRows: [],
  *   versions: { backend: "cpu", tfjsVersion: "4.22.0", denoVersion: "2", v8Version: "1", resultsVersion: 1 },
  * });
  * equal(report.overTracks.tests, 0);
@@ -338,6 +343,9 @@ export function compareReport(input: ReportInput): CompareReport {
     list.push(r);
     recordsByTrack.set(r.track, list);
   }
+  const have = new Set(
+    input.baselineRows.filter((r) => r.status !== "failed").map((r) => jobKey(r.cellId, r.seed)),
+  );
   const drafts = plan.tracks.map((t) => {
     const info = board.tracks.find((x) => x.id === t.id);
     if (info === undefined) {
@@ -358,7 +366,7 @@ export function compareReport(input: ReportInput): CompareReport {
         comparison: comparePair(user, r, input.margin),
       }));
     const missing = new Map<string, number[]>();
-    for (const j of t.missingBaselines) {
+    for (const j of t.baselineJobs.filter((j) => !have.has(jobKey(j.id, j.seed)))) {
       const c = j.cell.config as unknown as Record<string, unknown>;
       const label = c.ablation === undefined || c.ablation === "none"
         ? String(c.method)
