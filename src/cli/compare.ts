@@ -169,7 +169,7 @@ export function compareCommand(program: Command, ctx: CliContext): void {
         ctx.exit(EXIT.OK);
       } catch (e) {
         if (e instanceof ModuleRejectedError) {
-          ctx.stderr(`error: [${e.check}] ${e.message}\n`);
+          ctx.stderr(`error: ${e.message}\n`);
           return ctx.exit(EXIT.MODULE_REJECTED);
         }
         if (e instanceof CompareInputError) {

@@ -288,7 +288,7 @@ export async function runComparison(o: CompareOptions): Promise<CompareOutcome> 
     if (methodNames().includes(describe.name)) {
       throw new ModuleRejectedError(
         "describe",
-        `module ${o.module}: its name ${
+        `module ${o.module} was refused: [describe] its name ${
           JSON.stringify(describe.name)
         } is a method of the suite; give it another name`,
       );
@@ -343,9 +343,13 @@ export async function runComparison(o: CompareOptions): Promise<CompareOutcome> 
   try {
     registration = registerMethod(method.entry);
   } catch (e) {
-    throw new ModuleRejectedError("describe", `module ${o.module}: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new ModuleRejectedError(
+      "describe",
+      `module ${o.module} was refused: [describe] ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   const outDir = o.out ?? defaultOutDir(describe.name);
   await Deno.mkdir(outDir, { recursive: true });
