@@ -15,11 +15,15 @@ const TMP = await Deno.makeTempDir({ prefix: "sparse-init-compare-cli-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(TMP, { recursive: true }));
 
 /** `main` with captured output. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  signal?: AbortSignal,
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(args, {
     dir: REPRO,
+    ...(signal === undefined ? {} : { signal }),
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
   });
@@ -329,4 +333,14 @@ Deno.test("compare: bad options and nothing to compare are usage errors; a missi
   const n = await cli(compareArgs(named, ref, out));
   equal(n.code, 5, n.err);
   ok(/\[describe\] .*its name "eoi" is a method of the suite/.test(n.err), n.err);
+});
+
+Deno.test("compare stopped by an interrupt exits 130 and keeps what finished", async () => {
+  const stop = new AbortController();
+  stop.abort(new Error("interrupted"));
+  const out = join(TMP, "interrupted");
+  const r = await cli(compareArgs(EXAMPLE, await reference(), out), stop.signal);
+  equal(r.code, 130, r.err);
+  ok(r.err.includes("interrupted: finished cells are kept"), r.err);
+  equal(r.out, "");
 });

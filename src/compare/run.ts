@@ -248,13 +248,23 @@ function _checkStoreVersions(store: ResultStore, path: string): void {
  * @throws {CompareInputError} (rejects) for an unknown preset or track, nothing to compare,
  *   or reference rows of other versions without `rerunBaselines`.
  * @throws {StoreError} (rejects) when a store cannot be read or written.
- * @example
- * ```ts ignore
+ * @example A fake runner (no training: accuracy by method) on the tiny test reproduction
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { loadReproductions } from "../grid/mod.ts";
+ * import { runComparison } from "./run.ts";
+ * const specs = await loadReproductions([], "src/compare/testdata/ranking/reproductions");
+ * const out = await Deno.makeTempDir();
+ * const accuracy: Record<string, number> = { "sparse-glorot": 0.6, eoi: 0.7 };
  * const outcome = await runComparison({
- *   module: "examples/sparse_glorot.ts", specs, reference: "leaderboard", rerunBaselines: false,
- *   out: "results/compare/sparse-glorot", backend: "auto",
+ *   module: "examples/sparse_glorot.ts", specs, reference: `${out}/none`, rerunBaselines: true,
+ *   out, backend: "cpu", tracks: ["tiny-ranking"], seeds: [0],
+ *   makeRun: () => (job) =>
+ *     Promise.resolve({ status: "ok", testAccuracy: accuracy[job.cell.config.method] ?? 0.5 }),
  * });
- * console.log(outcome.markdown);
+ * equal(outcome.report?.tracks.length, 3);
+ * equal(outcome.report?.tracks[0].rank, 2); // behind eoi, ahead of pruned-kaiming and fan-in-scaled
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function runComparison(o: CompareOptions): Promise<CompareOutcome> {
