@@ -1,6 +1,6 @@
 /**
  * The command line: `main(args)` dispatches to one file per command
- * (`reproduce`, `report`, `status`, `list`, `export`, `merge`).
+ * (`reproduce`, `report`, `status`, `list`, `export`, `merge`, `board`, `compare`).
  *
  * @module
  */

@@ -378,12 +378,11 @@ export async function runComparison(o: CompareOptions): Promise<CompareOutcome> 
       const store = openStore(baselineStorePath);
       try {
         _checkStoreVersions(store, baselineStorePath);
-        const done = store.doneKeys(false);
-        const left = allBaselines.filter((j) => !done.has(jobKey(j.id, j.seed))).length;
-        log(`baselines: ${left} of ${allBaselines.length} run(s) to do into ${baselineStorePath}`);
+        const [left, total] = _left(allBaselines, store.doneKeys(false));
+        log(`baselines: ${left} of ${total} run(s) to do into ${baselineStorePath}`);
         const summary = await runJobs(allBaselines, store, base, {
           provenance,
-          progress: progress(left, allBaselines.length - left),
+          progress: progress(left, total - left),
           ...(o.signal === undefined ? {} : { signal: o.signal }),
         });
         interrupted = summary.aborted;
@@ -408,13 +407,12 @@ export async function runComparison(o: CompareOptions): Promise<CompareOutcome> 
     try {
       _checkStoreVersions(store, userStorePath);
       if (!interrupted) {
-        const done = store.doneKeys(true);
-        const left = userJobs.filter((j) => !done.has(jobKey(j.id, j.seed))).length;
-        log(`${describe.name}: ${left} of ${userJobs.length} run(s) to do into ${userStorePath}`);
+        const [left, total] = _left(userJobs, store.doneKeys(true));
+        log(`${describe.name}: ${left} of ${total} run(s) to do into ${userStorePath}`);
         const summary = await runJobs(userJobs, store, run, {
           provenance,
           retryFailed: true,
-          progress: progress(left, userJobs.length - left),
+          progress: progress(left, total - left),
           signal,
         });
         interrupted = summary.aborted && moduleError === undefined;
@@ -481,6 +479,15 @@ export async function runComparison(o: CompareOptions): Promise<CompareOutcome> 
   await Deno.writeTextFile(files.json, JSON.stringify(report, null, 2) + "\n");
   await Deno.writeTextFile(files.markdown, markdown);
   return { report, markdown, files, userRows, method: describe, failedCells, interrupted, plan };
+}
+
+/**
+ * Distinct jobs left to run and distinct jobs in all (two reproductions'
+ * tracks with the same config share the method's cells).
+ */
+function _left(jobs: readonly Job[], done: ReadonlySet<string>): [number, number] {
+  const keys = new Set(jobs.map((j) => jobKey(j.id, j.seed)));
+  return [[...keys].filter((k) => !done.has(k)).length, keys.size];
 }
 
 /** The store's rows of `jobs`, in job order. */
