@@ -37,8 +37,6 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { EXIT, exitCodeOf, UsageError } from "../cli/mod.ts";
-import { SpecError } from "../grid/mod.ts";
-import { StoreError } from "../store/mod.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
 import {
   combineExit,
