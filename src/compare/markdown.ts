@@ -180,9 +180,9 @@ export function reportMarkdown(report: CompareReport): string {
     for (const t of r.tracks) {
       const b = t.versus[0];
       out.push(
-        `| ${_text(t.title)} | ${t.rank ?? "—"} of ${t.entries} | ${_acc(t.user.mean)} | ${
-          b === undefined ? "—" : _text(b.label)
-        } | ${_diff(b?.comparison.meanDifference)} | ${
+        `| ${_text(t.title)} (${_text(t.reproduction)}) | ${t.rank ?? "—"} of ${t.entries} | ${
+          _acc(t.user.mean)
+        } | ${b === undefined ? "—" : _text(b.label)} | ${_diff(b?.comparison.meanDifference)} | ${
           b === undefined ? "—" : _ci(b.comparison.ci95)
         } | ${_p(b?.comparison.pBeats)} | ${_p(t.holm?.adjusted)} | ${t.holm?.outcome ?? "—"} |`,
       );
