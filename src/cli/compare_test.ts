@@ -6,6 +6,7 @@ import { jobKey, runCell, trainConfigOf } from "../cell/mod.ts";
 import type { CompareReport } from "../compare/mod.ts";
 import { type MethodEntry, registerMethod } from "../init/mod.ts";
 import { openStore } from "../store/mod.ts";
+import { EXIT } from "./exit_codes.ts";
 import { main } from "./main.ts";
 
 const HERE = new URL("../compare/testdata/", import.meta.url).pathname;
@@ -207,7 +208,7 @@ Deno.test("compare --submit writes a submission; the next board ranks it, marked
   ok(page.includes("submitted by a user (compare --submit)"));
 });
 
-Deno.test("compare refuses a module that throws, has a syntax error or returns NaN (exit 5, the check named); the host lives on", async () => {
+Deno.test("compare refuses a module that throws, has a syntax error or returns NaN (exit 6, the check named); the host lives on", async () => {
   const ref = await reference();
   const dir = join(TMP, "hostile");
   await Deno.mkdir(dir, { recursive: true });
@@ -230,14 +231,14 @@ Deno.test("compare refuses a module that throws, has a syntax error or returns N
   for (const [module, message] of cases) {
     const out = join(dir, "out");
     const r = await cli(compareArgs(module, ref, out));
-    equal(r.code, 5, `${module}: ${r.err}`);
+    equal(r.code, EXIT.MODULE_REJECTED, `${module}: ${r.err}`);
     ok(message.test(r.err), r.err);
     equal(r.out, "");
   }
   // Passes the checks, fails in its first cell (NaN on the classifier): nothing is recorded.
   const out = join(dir, "later");
   const r = await cli(compareArgs(join(HERE, "ranking/nan_on_logits.ts"), ref, out));
-  equal(r.code, 5, r.err);
+  equal(r.code, EXIT.MODULE_REJECTED, r.err);
   ok(
     /^error: module .*nan_on_logits\.ts failed during training \(that cell is not recorded\): \[weights-finite\]/m
       .test(r.err),
@@ -331,7 +332,7 @@ Deno.test("compare: bad options and nothing to compare are usage errors; a missi
     (await Deno.readTextFile(EXAMPLE)).replace('name: "sparse-glorot"', 'name: "eoi"'),
   );
   const n = await cli(compareArgs(named, ref, out));
-  equal(n.code, 5, n.err);
+  equal(n.code, EXIT.MODULE_REJECTED, n.err);
   ok(/\[describe\] .*its name "eoi" is a method of the suite/.test(n.err), n.err);
 });
 

@@ -29,7 +29,7 @@ export const EXIT = Object.freeze({
   /** Some cells are recorded as failed (see `status`; re-run with --retry-failed). */
   CELLS_FAILED: 4,
   /** `compare`: the user's module failed a sandbox check (load, determinism, a reply, a timeout, …). */
-  MODULE_REJECTED: 5,
+  MODULE_REJECTED: 6,
   /** Interrupted (SIGINT); finished cells are kept. */
   INTERRUPTED: 130,
 });
@@ -51,5 +51,5 @@ Exit codes:
   2  usage error (bad option, unknown name, malformed reproduction file)
   3  store error (locked beyond the busy timeout, unwritable, full disk, not a store)
   4  some cells failed (recorded; re-run with --retry-failed)
-  5  compare: the initializer module was refused (a sandbox check failed; the message names it)
+  6  compare: the initializer module was refused (a sandbox check failed; the message names it)
   130 interrupted (finished cells are kept; run again to resume)`;

@@ -58,7 +58,7 @@ import { currentVersions, describeMismatches, versionMismatches } from "./versio
 /**
  * The module failed a check of the sandbox (it does not load, does not
  * describe itself, throws, returns a result that fails a check, is not
- * deterministic, times out, …): the CLI prints it and exits 5.
+ * deterministic, times out, …): the CLI prints it and exits 6.
  *
  * @example
  * ```ts
