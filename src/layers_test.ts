@@ -18,6 +18,7 @@ const LAYERS: readonly string[] = [
   "init",
   "data",
   "nn",
+  "engine",
   "train",
   "metrics",
   "prune",

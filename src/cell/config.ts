@@ -7,6 +7,7 @@
  */
 
 import { DATASET_NAMES } from "../data/mod.ts";
+import { ENGINE_NAMES } from "../engine/mod.ts";
 import { ACTIVATIONS } from "../init/mod.ts";
 import { ABLATIONS, allocations } from "../prune/mod.ts";
 import type { CellConfig } from "./types.ts";
@@ -46,7 +47,13 @@ export const defaultCellConfig: CellConfig = Object.freeze({
   ablation: "none",
 });
 
-const _OPTIONAL = ["steps", "weightVariance", "trainExamples", "evaluationExamples"] as const;
+const _OPTIONAL = [
+  "steps",
+  "weightVariance",
+  "trainExamples",
+  "evaluationExamples",
+  "engine",
+] as const;
 const _KEYS: ReadonlySet<string> = new Set([...Object.keys(defaultCellConfig), ..._OPTIONAL]);
 
 /**
@@ -86,7 +93,7 @@ export function cellConfig(partial: Partial<CellConfig> = {}): CellConfig {
  * `trainExamples` positive integers if present; `density` in (0, 1];
  * `seed` a safe integer; `learningRate` finite > 0; `momentum` in [0, 1);
  * `weightDecay` and `biasVariance` finite ≥ 0; `weightVariance` finite > 0
- * if present. Unknown fields are rejected (a typo must not pass silently).
+ * if present; `engine` `"tfjs"` or `"simd"` if present. Unknown fields are rejected (a typo must not pass silently).
  *
  * @throws {TypeError} `validateCellConfig: <field> …; got <value>` for a missing
  *   or unknown field or a value of the wrong type.
@@ -120,6 +127,7 @@ export function validateCellConfig(config: unknown): CellConfig {
   _oneOf(c, "activation", ACTIVATIONS);
   _oneOf(c, "allocation", allocations().map((a) => a.name));
   _oneOf(c, "ablation", ABLATIONS);
+  if (c.engine !== undefined) _oneOf(c, "engine", ENGINE_NAMES);
   const method = c.method;
   if (typeof method !== "string") {
     throw new TypeError(`${where}: method must be a string; got ${_show(method)}`);

@@ -171,6 +171,10 @@ export interface Job {
  * and the "no effect" defaults of measure cells. They must never change (see
  * module doc); the pinned-id tests fail if they do. Configs are always
  * complete when hashed, so omission is lossless.
+ * `engine: "tfjs"` is the reference engine, so every id from before engines
+ * existed stays valid, and a cell trained by another engine (whose bytes
+ * differ) gets its own id: a store never mixes two engines' results under one
+ * key.
  *
  * @example
  * ```ts
@@ -186,6 +190,7 @@ export const ID_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
       .map((k) => [k, defaultCellConfig[k]]),
   ),
   repeats: 1,
+  engine: "tfjs",
 });
 
 /**

@@ -29,15 +29,17 @@ import { resolveMethod } from "../prune/mod.ts";
 import { initializeNetwork } from "./initialize_network.ts";
 import { stream } from "../rng/mod.ts";
 import { validateCellConfig } from "./config.ts";
+import type { StepEngine } from "../engine/mod.ts";
 import {
+  createStepEngine,
   type Curves,
-  evaluate,
   maskViolations,
   train,
   type TrainProgress,
   weightsDigest,
+  writeTrainedValues,
 } from "../train/mod.ts";
-import type { CellConfig, CellResult } from "./types.ts";
+import type { CellConfig, CellProvenance, CellResult } from "./types.ts";
 
 /**
  * Fraction of the training set held out for validation (the EOI recipe).
@@ -192,13 +194,17 @@ export function modelConfigOf(
  * examples: the first 128 of `stream(seed, "init-batch").permutation` of the
  * training split) → `buildNetwork` → `measureAtInit` on the first 128
  * validation examples and `accounting` → `train` (masked SGD-Nesterov, step
- * schedule) → mask check → test accuracy after the last step → weights digest.
+ * schedule) on the config's step engine (`engine`, default `"tfjs"`; the
+ * simd engine's trained values are then written back into the network) →
+ * mask check → test accuracy after the last step (on the same engine) →
+ * weights digest.
  *
  * Status: `ok`; `diverged` (a batch or validation loss became NaN/±Inf;
  * `divergedAtStep` set, no test accuracy, no digest); `failed` (any exception
  * inside the cell, including an abort and a non-zero weight outside the mask
- * after training; `message` says what). Provenance (`backendInfo()`) is
- * recorded with every result.
+ * after training, or an engine that cannot run the network; `message` says
+ * what). Provenance (`backendInfo()` and the engine) is recorded with every
+ * result.
  *
  * @throws {TypeError|RangeError} only for an invalid config (see `validateCellConfig`).
  * @example
@@ -220,8 +226,9 @@ export async function runCell(
   options: RunCellOptions = {},
 ): Promise<CellResult> {
   const cell = validateCellConfig(config);
+  const engineName = cell.engine ?? "tfjs";
   const started = performance.now();
-  let provenance: Provenance = _fallbackProvenance();
+  let provenance: CellProvenance = { ..._fallbackProvenance(), engine: engineName };
   let atInit: InitMetrics | null = null;
   let accountingResult: Accounting | null = null;
   let curves: Curves = {
@@ -232,6 +239,7 @@ export async function runCell(
   };
   let steps = 0;
   let network: Network | undefined;
+  let engine: StepEngine | undefined;
   const result = (fields: Partial<CellResult> & Pick<CellResult, "status">): CellResult => ({
     testAccuracy: null,
     testLoss: null,
@@ -249,7 +257,7 @@ export async function runCell(
   try {
     options.signal?.throwIfAborted();
     await useBackend(options.backend ?? "auto");
-    provenance = _provenance();
+    provenance = { ..._provenance(), engine: engineName };
     const dataset = options.dataset ?? await loadDataset(cell.dataset);
     options.signal?.throwIfAborted();
     const { train: trainIdx, validation: heldOut } = cellSplit(
@@ -298,6 +306,10 @@ export async function runCell(
       tf.dispose([metricsBatch.x, metricsBatch.y]);
     }
     accountingResult = accounting(modelConfig, masks);
+    engine = createStepEngine(engineName, network, {
+      momentum: cell.momentum,
+      weightDecay: cell.weightDecay,
+    }, cell.batchSize);
     const outcome = await train(
       network,
       {
@@ -318,6 +330,7 @@ export async function runCell(
         weightDecay: cell.weightDecay,
         onProgress: options.onProgress,
         signal: options.signal,
+        engine,
       },
     );
     curves = outcome.curves;
@@ -330,6 +343,7 @@ export async function runCell(
         bestValidationAccuracy: outcome.bestValidationAccuracy,
       });
     }
+    if (engine.name !== "tfjs") writeTrainedValues(network, engine.readWeights());
     const violations = maskViolations(network);
     if (violations !== 0) {
       return result({
@@ -345,11 +359,7 @@ export async function runCell(
       "test",
       cell.evaluationExamples,
     );
-    const test = evaluate(
-      network,
-      { images: dataset.testImages, labels: dataset.testLabels, imageShape, classes },
-      testIdx,
-    );
+    const test = engine.evaluate(dataset.testImages, dataset.testLabels, testIdx);
     return result({
       status: "ok",
       testAccuracy: test.accuracy,
@@ -363,6 +373,7 @@ export async function runCell(
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return result({ status: "failed", message: aborted ? `aborted: ${text}` : text });
   } finally {
+    engine?.dispose();
     network?.dispose();
   }
 }

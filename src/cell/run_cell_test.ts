@@ -179,3 +179,19 @@ Deno.test("runCell() evaluates a fixed subset of evaluationExamples validation a
   equal(again.testAccuracy, r.testAccuracy);
   throws(() => _cell({ evaluationExamples: 0 }), /evaluationExamples must be a positive integer/);
 });
+
+Deno.test("runCell() on the simd engine: ok, recorded in provenance, rerun bit-identical, close to tfjs", async () => {
+  const simd = await runCell(_cell({ engine: "simd" }), { backend: "wasm", dataset: DATASET });
+  equal(simd.status, "ok", simd.message);
+  equal(simd.provenance.engine, "simd");
+  equal(simd.provenance.backend, "wasm"); // still the backend of init and metrics
+  const again = await runCell(_cell({ engine: "simd" }), { backend: "wasm", dataset: DATASET });
+  equal(again.weightsDigest, simd.weightsDigest);
+  deepEqual(again.curves, simd.curves);
+  const tfjs = await runCell(_cell(), { backend: "wasm", dataset: DATASET });
+  equal(tfjs.provenance.engine, "tfjs");
+  notEqual(tfjs.weightsDigest, simd.weightsDigest); // different rounding, different bytes
+  ok(Math.abs(tfjs.testLoss! - simd.testLoss!) < 1e-4 * (1 + tfjs.testLoss!));
+  ok(Math.abs(tfjs.testAccuracy! - simd.testAccuracy!) <= 0.01);
+  throws(() => cellConfig({ engine: "torch" as "tfjs" }), /engine must be one of tfjs, simd/);
+});

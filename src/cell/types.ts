@@ -9,6 +9,7 @@
 import type { DatasetName } from "../data/mod.ts";
 import type { Activation } from "../init/mod.ts";
 import type { Accounting, InitMetrics } from "../metrics/mod.ts";
+import type { EngineName } from "../engine/mod.ts";
 import type { Architecture, Provenance } from "../nn/mod.ts";
 import type { Ablation } from "../prune/mod.ts";
 import type { Curves } from "../train/mod.ts";
@@ -82,7 +83,34 @@ export interface CellConfig {
    * `stream(0, "evaluation-subset", "validation" | "test")`, the same for every
    * method and seed (validation: k of the seed's hold-out, in that order).
    */
-  readonly evaluationExamples?: number;
+  readonly evaluationExamples?: number; /**
+   * The step engine that trains the cell: `"tfjs"` (the reference; the
+   * default, omitted from cell ids) or `"simd"` (WebAssembly SIMD kernels,
+   * same model and update, results within float32 rounding of tfjs's but not
+   * bit-identical to them, hence a different cell id).
+   */
+
+  readonly engine?: EngineName;
+}
+
+/**
+ * A result's provenance: the backend's versions and environment, and the
+ * step engine that trained the cell.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { CellProvenance } from "./types.ts";
+ * const p: CellProvenance = {
+ *   backend: "wasm", tfjsVersion: "4.22.0", denoVersion: Deno.version.deno,
+ *   v8Version: Deno.version.v8, os: Deno.build.os, arch: Deno.build.arch, engine: "simd",
+ * };
+ * equal(p.engine, "simd");
+ * ```
+ */
+export interface CellProvenance extends Provenance {
+  /** Step engine that trained the cell (absent in results stored before engines existed: tfjs). */
+  readonly engine?: EngineName;
 }
 
 /**
@@ -114,6 +142,6 @@ export interface CellResult {
   readonly steps: number;
   /** Wall-clock seconds the cell took. */
   readonly wallSeconds: number;
-  /** Versions and environment the result was produced with. */
-  readonly provenance: Provenance;
+  /** Versions, environment and step engine the result was produced with. */
+  readonly provenance: CellProvenance;
 }

@@ -6,13 +6,16 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs-core";
-import { gatherImages, gatherOneHot, shuffledBatches } from "../data/mod.ts";
-import { type Network, softmaxCrossEntropy } from "../nn/mod.ts";
+import type * as tf from "@tensorflow/tfjs-core";
+import { gatherImages, gatherLabels, shuffledBatches } from "../data/mod.ts";
+import type { StepEngine } from "../engine/mod.ts";
+import type { Network } from "../nn/mod.ts";
 import { stream } from "../rng/mod.ts";
-
+import type { LabelledImages } from "./evaluate.ts";
 import { stepSchedule } from "./schedule.ts";
-import { createTrainStep } from "./step.ts";
+import { createTfjsEngine } from "./tfjs_engine.ts";
+
+export { evaluate, type Evaluation, type LabelledImages } from "./evaluate.ts";
 
 /**
  * Per-epoch curves (index = epoch − 1). */
@@ -25,30 +28,6 @@ export interface Curves {
   readonly validationLoss: number[];
   /** Validation accuracy at the end of each epoch. */
   readonly validationAccuracy: number[];
-}
-
-/**
- * Images with their labels: what training and evaluation read.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { LabelledImages } from "./train.ts";
- * const data: LabelledImages = {
- *   images: new Float32Array(8), labels: Uint8Array.of(0, 1), imageShape: [2, 2, 1], classes: 2,
- * };
- * equal(data.images.length, data.labels.length * 4);
- * ```
- */
-export interface LabelledImages {
-  /** `n · h·w·c` pixel values, image-major (as `Dataset.trainImages`). */
-  readonly images: Float32Array;
-  /** `n` labels in `0..classes-1`. */
-  readonly labels: Uint8Array;
-  /** `[h, w, c]` of one image. */
-  readonly imageShape: readonly [number, number, number];
-  /** Number of classes (logits). */
-  readonly classes: number;
 }
 
 /**
@@ -119,6 +98,12 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Batch size of evaluation passes (default 1000). */
   readonly evaluationBatchSize?: number;
+  /**
+   * The step engine to train with, bound to `network` and to this
+   * momentum and weight decay (see `createStepEngine`); the caller disposes
+   * it. Default: the tfjs engine on `network`, created and disposed here.
+   */
+  readonly engine?: StepEngine;
 }
 
 /**
@@ -143,26 +128,6 @@ export interface TrainOutcome {
   readonly bestValidationAccuracy: number | null;
   /** Validation accuracy after the last epoch; `null` if diverged. */
   readonly finalValidationAccuracy: number | null;
-}
-
-/**
- * Loss and accuracy over a set of examples.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import type { Evaluation } from "./train.ts";
- * const e: Evaluation = { loss: 0.3, accuracy: 0.9, count: 1000 };
- * equal(Math.round(e.accuracy * e.count), 900); // correct examples
- * ```
- */
-export interface Evaluation {
-  /** Mean softmax cross-entropy. */
-  readonly loss: number;
-  /** Fraction of examples whose arg-max logit is the label. */
-  readonly accuracy: number;
-  /** Number of examples. */
-  readonly count: number;
 }
 
 /** Steps per epoch when every batch, the last partial one included, is used. */
@@ -208,70 +173,6 @@ export function plannedSteps(
     throw new RangeError(`plannedSteps: epochs must be a positive integer; got ${options.epochs}`);
   }
   return options.epochs * _batchesPerEpoch(trainExamples, options.batchSize);
-}
-
-/**
- * Mean loss and accuracy of a network on `indices` of `data`, in batches of
- * `batchSize` (default 1000; no gradients, no tensors left behind).
- *
- * @throws {RangeError} naming `evaluate` if `indices` is empty or the batch
- *   size is not a positive integer (index errors come from `gatherImages`).
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import * as tf from "@tensorflow/tfjs-core";
- * import "@tensorflow/tfjs-backend-cpu";
- * import { evaluate } from "./train.ts";
- * await tf.setBackend("cpu");
- * // A "network" that always predicts class 1 with logits [0, 1].
- * const network = { apply: (x: tf.Tensor) => tf.tile(tf.tensor2d([[0, 1]]), [x.shape[0], 1]) };
- * const images = new Float32Array(3 * 4);
- * const labels = Uint8Array.of(1, 0, 1);
- * // deno-lint-ignore no-explicit-any
- * const data = { images, labels, imageShape: [2, 2, 1] as const, classes: 2 };
- * const e = evaluate(network as any, data, Uint32Array.of(0, 1, 2));
- * equal(e.accuracy, 2 / 3);
- * equal(e.count, 3);
- * ```
- */
-export function evaluate(
-  network: Network,
-  data: LabelledImages,
-  indices: Uint32Array,
-  batchSize = 1000,
-): Evaluation {
-  const { images, labels, imageShape, classes } = data;
-  if (indices.length === 0) {
-    throw new RangeError(`evaluate: no examples to evaluate (indices of shape [0])`);
-  }
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`evaluate: batchSize must be a positive integer; got ${batchSize}`);
-  }
-  const [h, w, c] = imageShape;
-  const pixels = h * w * c;
-  let lossSum = 0;
-  let correct = 0;
-  for (let start = 0; start < indices.length; start += batchSize) {
-    const idx = indices.subarray(start, Math.min(start + batchSize, indices.length));
-    const n = idx.length;
-    const sums = tf.tidy(() => {
-      const x = tf.tensor4d(gatherImages(images, idx, pixels), [n, h, w, c]);
-      const y = tf.tensor2d(gatherOneHot(labels, idx, classes), [n, classes]);
-      const logits = network.apply(x);
-      const loss = softmaxCrossEntropy(logits, y, "sum");
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), "float32"));
-      return tf.stack([loss, hits]);
-    });
-    const [l, k] = sums.dataSync();
-    sums.dispose();
-    lossSum += l;
-    correct += k;
-  }
-  return {
-    loss: lossSum / indices.length,
-    accuracy: correct / indices.length,
-    count: indices.length,
-  };
 }
 
 /**
@@ -331,12 +232,11 @@ export async function train(
   const schedule = stepSchedule(options.learningRate, total);
   const [h, w, c] = data.imageShape;
   const pixels = h * w * c;
-  const classes = data.classes;
   const evalBatch = options.evaluationBatchSize ?? 1000;
-  const trainer = createTrainStep(network, {
+  const trainer = options.engine ?? createTfjsEngine(network, {
     momentum: options.momentum,
     weightDecay: options.weightDecay,
-  });
+  }, data);
   const curves: Curves = {
     trainLoss: [],
     trainAccuracy: [],
@@ -361,15 +261,11 @@ export async function train(
       for (const idx of batches) {
         if (step >= total) break;
         const n = idx.length;
-        const x = tf.tensor4d(gatherImages(data.images, idx, pixels), [n, h, w, c]);
-        const y = tf.tensor2d(gatherOneHot(data.labels, idx, classes), [n, classes]);
-        let stats;
-        try {
-          stats = trainer.step(x, y, schedule(step));
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
+        const batch = {
+          images: gatherImages(data.images, idx, pixels),
+          labels: gatherLabels(data.labels, idx),
+        };
+        const stats = trainer.step(batch, schedule(step));
         step++;
         if (!Number.isFinite(stats.loss)) {
           divergedAtStep = step;
@@ -386,7 +282,7 @@ export async function train(
         }
       }
       if (divergedAtStep !== undefined) break;
-      const v = evaluate(network, data, validation, evalBatch);
+      const v = trainer.evaluate(data.images, data.labels, validation, evalBatch);
       curves.trainLoss.push(lossSum / seen);
       curves.trainAccuracy.push(correct / seen);
       curves.validationLoss.push(v.loss);
@@ -400,7 +296,7 @@ export async function train(
       await _yield();
     }
   } finally {
-    trainer.dispose();
+    if (options.engine === undefined) trainer.dispose();
   }
   const last = curves.validationAccuracy.length;
   const outcome: TrainOutcome = {

@@ -1,0 +1,655 @@
+// The simd engine's WebAssembly kernels, in AssemblyScript (built by
+// `deno task build:wasm` into kernels.wasm with `--enable simd -O3`).
+//
+// Conventions (see docs/engine.md):
+// - Every pointer is a byte address into the one linear memory; JavaScript
+//   owns all allocation, these functions never allocate.
+// - Activations and gradients are "batch-contiguous": a row holds one unit's
+//   (MLP) or one pixel of one channel's (CNN) values for the whole batch, `bp`
+//   floats, `bp` a multiple of 32 (columns past the real batch are padding).
+//   Rows are addressed by row index: byte address = base + row * bp * 4.
+// - A CNN layer's rows are circularly padded images: channel c, padded pixel
+//   (r, s) is row c * chanRows + r * wp + s, interior pixel (h, w) is padded
+//   pixel (h + pad, w + pad). An MLP layer is the special case H = W = 1,
+//   wp = 1, chanRows = 1, pad = 0.
+// - Arithmetic is float32, one multiply and one add per term (no fused
+//   multiply-add, no relaxed SIMD), in a fixed order: the same inputs give the
+//   same bits on every machine.
+
+// ---------------------------------------------------------------- epilogues
+
+// Forward epilogues: out = act(acc + bias).
+const EPI_LINEAR: i32 = 0;
+const EPI_TANH: i32 = 1;
+const EPI_RELU: i32 = 2;
+const EPI_HARD_TANH: i32 = 3; // also stores the pre-activation z into aux
+// Backward epilogues: out = acc * act'(aux) (no bias).
+const EPI_D_TANH: i32 = 4; // aux = a = tanh(z):  acc * (1 - a * a)
+const EPI_D_RELU: i32 = 5; // aux = a = relu(z):  acc * (a > 0 ? 1 : 0)
+const EPI_D_HARD_TANH: i32 = 6; // aux = z:   -1 <= z <= 1 ? acc : 0
+
+const SIGN: v128 = i32x4(0x80000000, 0x80000000, 0x80000000, 0x80000000);
+const ONE: v128 = f32x4(1, 1, 1, 1);
+const ZERO: v128 = f32x4(0, 0, 0, 0);
+
+// tanh(x) = sign(x) * t / (t + 2) with t = expm1(2|x|), expm1 by range
+// reduction: y = k ln2 + r, |r| <= ln2/2, expm1(y) = 2^k (e^r - 1) + (2^k - 1)
+// and e^r - 1 = r + r^2 (1/2 + r/6 + ... + r^5/5040) (truncation < 1e-8
+// relative). Branch-free, no cancellation near 0, within ~2 ulp of tanh.
+const LOG2E: f32 = 1.4426950408889634;
+const LN2_HI: f32 = 0.693359375; // k * LN2_HI is exact for the k used here
+const LN2_LO: f32 = -2.12194440e-4;
+const E2: f32 = 0.5;
+const E3: f32 = 0.16666666666666666;
+const E4: f32 = 0.041666666666666664;
+const E5: f32 = 0.008333333333333333;
+const E6: f32 = 0.001388888888888889;
+const E7: f32 = 0.0001984126984126984;
+
+/** tanh of four lanes (see above); |x| is clamped at 10 (tanh = 1 in float32); NaN stays NaN. */
+// @ts-ignore: decorator
+@inline function tanhv(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const y = f32x4.min(f32x4.add(ax, ax), f32x4.splat(<f32>20));
+  const k = f32x4.nearest(f32x4.mul(y, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(
+    f32x4.sub(y, f32x4.mul(k, f32x4.splat(LN2_HI))),
+    f32x4.mul(k, f32x4.splat(LN2_LO)),
+  );
+  let q = f32x4.splat(E7);
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E6));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E5));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E4));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E3));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E2));
+  const em1 = f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  const t = f32x4.add(f32x4.mul(em1, scale), f32x4.sub(scale, ONE));
+  const th = f32x4.div(t, f32x4.add(t, f32x4.splat(<f32>2)));
+  return v128.or(th, v128.and(x, SIGN));
+}
+
+/** Applies epilogue `epi` to accumulator `a` whose output goes to byte offset `o` (aux alike). */
+// @ts-ignore: decorator
+@inline function finish(a: v128, bias: v128, epi: i32, aux: usize): v128 {
+  if (epi == EPI_LINEAR) return f32x4.add(a, bias);
+  if (epi == EPI_TANH) return tanhv(f32x4.add(a, bias));
+  if (epi == EPI_RELU) return f32x4.pmax(f32x4.add(a, bias), ZERO);
+  if (epi == EPI_HARD_TANH) {
+    const z = f32x4.add(a, bias);
+    v128.store(aux, z);
+    return f32x4.pmin(f32x4.pmax(z, f32x4.splat(<f32>-1)), ONE);
+  }
+  if (epi == EPI_D_TANH) {
+    const y = v128.load(aux);
+    return f32x4.mul(a, f32x4.sub(ONE, f32x4.mul(y, y)));
+  }
+  if (epi == EPI_D_RELU) return f32x4.mul(a, v128.and(f32x4.gt(v128.load(aux), ZERO), ONE));
+  if (epi == EPI_D_HARD_TANH) {
+    const z = v128.load(aux);
+    const inside = v128.and(f32x4.ge(z, f32x4.splat(<f32>-1)), f32x4.le(z, ONE));
+    return v128.and(a, inside);
+  }
+  return a;
+}
+
+/** Stores 8 accumulators (32 floats) at `q` through the epilogue (aux at `x`). */
+// @ts-ignore: decorator
+@inline function store8(
+  q: usize, x: usize, b: v128, epi: i32,
+  a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, a7: v128,
+): void {
+  v128.store(q, finish(a0, b, epi, x), 0);
+  v128.store(q, finish(a1, b, epi, x + 16), 16);
+  v128.store(q, finish(a2, b, epi, x + 32), 32);
+  v128.store(q, finish(a3, b, epi, x + 48), 48);
+  v128.store(q, finish(a4, b, epi, x + 64), 64);
+  v128.store(q, finish(a5, b, epi, x + 80), 80);
+  v128.store(q, finish(a6, b, epi, x + 96), 96);
+  v128.store(q, finish(a7, b, epi, x + 112), 112);
+}
+
+/** Horizontal sum ((l0 + l1) + (l2 + l3)). */
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** Sum of the products of 8 vector pairs at p and d (offsets 0..112). */
+// @ts-ignore: decorator
+@inline function dot8(p: usize, d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, d6: v128, d7: v128): v128 {
+  let s = f32x4.mul(v128.load(p, 0), d0);
+  s = f32x4.add(s, f32x4.mul(v128.load(p, 16), d1));
+  s = f32x4.add(s, f32x4.mul(v128.load(p, 32), d2));
+  s = f32x4.add(s, f32x4.mul(v128.load(p, 48), d3));
+  s = f32x4.add(s, f32x4.mul(v128.load(p, 64), d4));
+  s = f32x4.add(s, f32x4.mul(v128.load(p, 80), d5));
+  s = f32x4.add(s, f32x4.mul(v128.load(p, 96), d6));
+  return f32x4.add(s, f32x4.mul(v128.load(p, 112), d7));
+}
+
+// ------------------------------------------------------------ input, padding
+
+/**
+ * Writes `n` images (`src`: n x H x W x C floats, image-major, (h, w, c) order)
+ * into batch-contiguous rows at `dst` (row of (c, h, w) = c * chanRows +
+ * (h + pad) * wp + w + pad) and zeroes columns n..bp of those rows.
+ */
+export function loadInput(
+  src: usize, n: i32, h: i32, w: i32, c: i32, dst: usize, bp: i32, wp: i32, chanRows: i32, pad: i32,
+): void {
+  const pixels = h * w * c;
+  const rowBytes = <usize>bp << 2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let ch = 0; ch < c; ch++) {
+        const p = (y * w + x) * c + ch;
+        const row = dst + <usize>(ch * chanRows + (y + pad) * wp + x + pad) * rowBytes;
+        let s = src + (<usize>p << 2);
+        for (let b = 0; b < n; b++) {
+          store<f32>(row + (<usize>b << 2), load<f32>(s));
+          s += <usize>pixels << 2;
+        }
+        memory.fill(row + (<usize>n << 2), 0, <usize>(bp - n) << 2);
+      }
+    }
+  }
+}
+
+/**
+ * Fills the border of `channels` circularly padded images in place from
+ * their interiors (rows above = the last `pad` image rows, and so on;
+ * corners wrap on both axes). Padded size (h + 2 pad) x (w + 2 pad) = chanRows.
+ */
+export function circularPad(
+  buf: usize, channels: i32, h: i32, w: i32, pad: i32, bp: i32,
+): void {
+  if (pad == 0) return;
+  const wp = w + 2 * pad;
+  const hp = h + 2 * pad;
+  const rowBytes = <usize>bp << 2;
+  for (let ch = 0; ch < channels; ch++) {
+    const base = buf + <usize>(ch * hp * wp) * rowBytes;
+    // Columns of the interior rows.
+    for (let y = pad; y < pad + h; y++) {
+      const line = base + <usize>(y * wp) * rowBytes;
+      for (let s = 0; s < pad; s++) {
+        memory.copy(line + <usize>s * rowBytes, line + <usize>(s + w) * rowBytes, rowBytes);
+        memory.copy(
+          line + <usize>(pad + w + s) * rowBytes, line + <usize>(pad + s) * rowBytes, rowBytes,
+        );
+      }
+    }
+    // Whole padded rows above and below (corners included).
+    const lineBytes = <usize>wp * rowBytes;
+    for (let r = 0; r < pad; r++) {
+      memory.copy(base + <usize>r * lineBytes, base + <usize>(r + h) * lineBytes, lineBytes);
+      memory.copy(
+        base + <usize>(pad + h + r) * lineBytes, base + <usize>(pad + r) * lineBytes, lineBytes,
+      );
+    }
+  }
+}
+
+// ------------------------------------------------------------- sparse kernels
+
+/**
+ * Gather multiply-add over kept weights, the forward pass of a sparse layer
+ * and, with transposed lists, its input gradient. Output o, pixel (y, x):
+ *
+ *   out[o*chanRows + outOff + y*wp + x] = epi(bias[o] + sum_k wts[k] * in[rows[k] + y*wp + x])
+ *
+ * for k in rowPtr[o] .. rowPtr[o + 1] (i32 entries), rows in row units.
+ * `bias` = 0 means no bias; aux rows are addressed like out rows. Loop order
+ * for locality: batch chunk of 32 columns, image row, output, column, entry
+ * (the input rows one image row needs stay in cache for all outputs).
+ */
+export function gatherConv(
+  rowPtr: usize, rows: usize, wts: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32,
+  outOff: i32, inp: usize, out: usize, bp: i32, bias: usize, epi: i32, aux: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  for (let c: usize = 0; c < rowBytes; c += 128) {
+    for (let y = 0; y < h; y++) {
+      for (let o = 0; o < outs; o++) {
+        const k0 = load<i32>(rowPtr + (<usize>o << 2));
+        const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
+        const b = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>o << 2));
+        for (let x = 0; x < w; x++) {
+          const pix = y * wp + x;
+          const base = inp + <usize>pix * rowBytes + c;
+          const orow = <usize>(o * chanRows + outOff + pix) * rowBytes + c;
+          let a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO, a4 = ZERO, a5 = ZERO, a6 = ZERO, a7 = ZERO;
+          for (let k = k0; k < k1; k++) {
+            const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
+            const wv = v128.load32_splat(wts + (<usize>k << 2));
+            a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p, 0)));
+            a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+            a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+            a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+            a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
+            a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
+            a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+            a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+          }
+          store8(out + orow, aux + orow, b, epi, a0, a1, a2, a3, a4, a5, a6, a7);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Weight gradient at the kept positions only (a sampled dense-dense product):
+ *
+ *   grad[k] = sum_{y, x, b} in[rows[k] + y*wp + x][b] * dz[o*chanRows + outOff + y*wp + x][b]
+ *
+ * for every k of output o's list. `scratch` holds one v128 per entry of the
+ * whole layer (partial sums across batch chunks and image rows, the loop
+ * order of gatherConv).
+ */
+export function gatherWgrad(
+  rowPtr: usize, rows: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32,
+  inp: usize, dz: usize, bp: i32, grad: usize, scratch: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  const count = load<i32>(rowPtr + (<usize>outs << 2));
+  memory.fill(scratch, 0, <usize>count << 4);
+  for (let c: usize = 0; c < rowBytes; c += 128) {
+    for (let y = 0; y < h; y++) {
+      for (let o = 0; o < outs; o++) {
+        const k0 = load<i32>(rowPtr + (<usize>o << 2));
+        const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
+        if (k1 == k0) continue;
+        for (let x = 0; x < w; x++) {
+          const pix = y * wp + x;
+          const base = inp + <usize>pix * rowBytes + c;
+          const q = dz + <usize>(o * chanRows + outOff + pix) * rowBytes + c;
+          const d0 = v128.load(q, 0), d1 = v128.load(q, 16), d2 = v128.load(q, 32);
+          const d3 = v128.load(q, 48), d4 = v128.load(q, 64), d5 = v128.load(q, 80);
+          const d6 = v128.load(q, 96), d7 = v128.load(q, 112);
+          let acc = scratch + (<usize>k0 << 4);
+          for (let k = k0; k < k1; k++) {
+            const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
+            v128.store(acc, f32x4.add(v128.load(acc), dot8(p, d0, d1, d2, d3, d4, d5, d6, d7)));
+            acc += 16;
+          }
+        }
+      }
+    }
+  }
+  let acc = scratch;
+  for (let k = 0; k < count; k++) {
+    store<f32>(grad + (<usize>k << 2), hsum(v128.load(acc)));
+    acc += 16;
+  }
+}
+
+/** grad[o] = sum over the interior pixels and the batch of dz's rows of output o. */
+export function biasGrad(
+  dz: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32, bp: i32, grad: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  for (let o = 0; o < outs; o++) {
+    let s = ZERO;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const q = dz + <usize>(o * chanRows + outOff + y * wp + x) * rowBytes;
+        for (let c: usize = 0; c < rowBytes; c += 16) s = f32x4.add(s, v128.load(q + c));
+      }
+    }
+    store<f32>(grad + (<usize>o << 2), hsum(s));
+  }
+}
+
+// -------------------------------------------------------------- dense kernels
+
+/**
+ * Dense product with a strided matrix: for r < rows,
+ *
+ *   out[r] = epi(bias[r] + sum_{k < kk} m[r*sr + k*sk] * in[k])     (rows of bp floats)
+ *
+ * Forward of an [in, out] kernel: sr = 1, sk = out. Input gradient: sr = out, sk = 1.
+ * Blocks of 3 outputs x 16 columns (12 accumulators), then single rows.
+ */
+export function denseGemm(
+  m: usize, sr: i32, sk: i32, rows: i32, kk: i32, inp: usize, out: usize, bp: i32, bias: usize,
+  epi: i32, aux: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  const srb = <usize>sr << 2;
+  const skb = <usize>sk << 2;
+  let r = 0;
+  for (; r + 3 <= rows; r += 3) {
+    const mr = m + <usize>r * srb;
+    const b0 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>r << 2));
+    const b1 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 1) << 2));
+    const b2 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 2) << 2));
+    for (let c: usize = 0; c < rowBytes; c += 64) {
+      let a00 = ZERO, a01 = ZERO, a02 = ZERO, a03 = ZERO;
+      let a10 = ZERO, a11 = ZERO, a12 = ZERO, a13 = ZERO;
+      let a20 = ZERO, a21 = ZERO, a22 = ZERO, a23 = ZERO;
+      let p = inp + c;
+      let mk = mr;
+      for (let k = 0; k < kk; k++) {
+        const x0 = v128.load(p, 0), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+        let wv = v128.load32_splat(mk);
+        a00 = f32x4.add(a00, f32x4.mul(wv, x0));
+        a01 = f32x4.add(a01, f32x4.mul(wv, x1));
+        a02 = f32x4.add(a02, f32x4.mul(wv, x2));
+        a03 = f32x4.add(a03, f32x4.mul(wv, x3));
+        wv = v128.load32_splat(mk + srb);
+        a10 = f32x4.add(a10, f32x4.mul(wv, x0));
+        a11 = f32x4.add(a11, f32x4.mul(wv, x1));
+        a12 = f32x4.add(a12, f32x4.mul(wv, x2));
+        a13 = f32x4.add(a13, f32x4.mul(wv, x3));
+        wv = v128.load32_splat(mk + 2 * srb);
+        a20 = f32x4.add(a20, f32x4.mul(wv, x0));
+        a21 = f32x4.add(a21, f32x4.mul(wv, x1));
+        a22 = f32x4.add(a22, f32x4.mul(wv, x2));
+        a23 = f32x4.add(a23, f32x4.mul(wv, x3));
+        p += rowBytes;
+        mk += skb;
+      }
+      const o0 = <usize>r * rowBytes + c;
+      const o1 = o0 + rowBytes;
+      const o2 = o1 + rowBytes;
+      v128.store(out + o0, finish(a00, b0, epi, aux + o0), 0);
+      v128.store(out + o0, finish(a01, b0, epi, aux + o0 + 16), 16);
+      v128.store(out + o0, finish(a02, b0, epi, aux + o0 + 32), 32);
+      v128.store(out + o0, finish(a03, b0, epi, aux + o0 + 48), 48);
+      v128.store(out + o1, finish(a10, b1, epi, aux + o1), 0);
+      v128.store(out + o1, finish(a11, b1, epi, aux + o1 + 16), 16);
+      v128.store(out + o1, finish(a12, b1, epi, aux + o1 + 32), 32);
+      v128.store(out + o1, finish(a13, b1, epi, aux + o1 + 48), 48);
+      v128.store(out + o2, finish(a20, b2, epi, aux + o2), 0);
+      v128.store(out + o2, finish(a21, b2, epi, aux + o2 + 16), 16);
+      v128.store(out + o2, finish(a22, b2, epi, aux + o2 + 32), 32);
+      v128.store(out + o2, finish(a23, b2, epi, aux + o2 + 48), 48);
+    }
+  }
+  for (; r < rows; r++) {
+    const mr = m + <usize>r * srb;
+    const b = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>r << 2));
+    for (let c: usize = 0; c < rowBytes; c += 128) {
+      let a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO, a4 = ZERO, a5 = ZERO, a6 = ZERO, a7 = ZERO;
+      let p = inp + c;
+      let mk = mr;
+      for (let k = 0; k < kk; k++) {
+        const wv = v128.load32_splat(mk);
+        a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p, 0)));
+        a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+        a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+        p += rowBytes;
+        mk += skb;
+      }
+      const o = <usize>r * rowBytes + c;
+      store8(out + o, aux + o, b, epi, a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+  }
+}
+
+/**
+ * Dense weight gradient of an [in, out] kernel: grad[i*outs + o] =
+ * sum_b a[i][b] * dz[o][b], blocks of 4 inputs x 2 outputs.
+ */
+export function denseWgrad(a: usize, ins: i32, dz: usize, outs: i32, bp: i32, grad: usize): void {
+  const rowBytes = <usize>bp << 2;
+  let i = 0;
+  for (; i + 4 <= ins; i += 4) {
+    const p0 = a + <usize>i * rowBytes;
+    const p1 = p0 + rowBytes;
+    const p2 = p1 + rowBytes;
+    const p3 = p2 + rowBytes;
+    let o = 0;
+    for (; o + 2 <= outs; o += 2) {
+      const q0 = dz + <usize>o * rowBytes;
+      const q1 = q0 + rowBytes;
+      let s00 = ZERO, s01 = ZERO, s10 = ZERO, s11 = ZERO;
+      let s20 = ZERO, s21 = ZERO, s30 = ZERO, s31 = ZERO;
+      for (let c: usize = 0; c < rowBytes; c += 16) {
+        const d0 = v128.load(q0 + c), d1 = v128.load(q1 + c);
+        const x0 = v128.load(p0 + c), x1 = v128.load(p1 + c);
+        const x2 = v128.load(p2 + c), x3 = v128.load(p3 + c);
+        s00 = f32x4.add(s00, f32x4.mul(x0, d0));
+        s01 = f32x4.add(s01, f32x4.mul(x0, d1));
+        s10 = f32x4.add(s10, f32x4.mul(x1, d0));
+        s11 = f32x4.add(s11, f32x4.mul(x1, d1));
+        s20 = f32x4.add(s20, f32x4.mul(x2, d0));
+        s21 = f32x4.add(s21, f32x4.mul(x2, d1));
+        s30 = f32x4.add(s30, f32x4.mul(x3, d0));
+        s31 = f32x4.add(s31, f32x4.mul(x3, d1));
+      }
+      const g = grad + (<usize>(i * outs + o) << 2);
+      const gs = <usize>outs << 2;
+      store<f32>(g, hsum(s00));
+      store<f32>(g + 4, hsum(s01));
+      store<f32>(g + gs, hsum(s10));
+      store<f32>(g + gs + 4, hsum(s11));
+      store<f32>(g + 2 * gs, hsum(s20));
+      store<f32>(g + 2 * gs + 4, hsum(s21));
+      store<f32>(g + 3 * gs, hsum(s30));
+      store<f32>(g + 3 * gs + 4, hsum(s31));
+    }
+    for (; o < outs; o++) {
+      for (let j = 0; j < 4; j++) {
+        store<f32>(
+          grad + (<usize>((i + j) * outs + o) << 2),
+          rowDot(a + <usize>(i + j) * rowBytes, dz + <usize>o * rowBytes, rowBytes),
+        );
+      }
+    }
+  }
+  for (; i < ins; i++) {
+    for (let o = 0; o < outs; o++) {
+      store<f32>(
+        grad + (<usize>(i * outs + o) << 2),
+        rowDot(a + <usize>i * rowBytes, dz + <usize>o * rowBytes, rowBytes),
+      );
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function rowDot(p: usize, q: usize, bytes: usize): f32 {
+  let s = ZERO;
+  for (let c: usize = 0; c < bytes; c += 16) {
+    s = f32x4.add(s, f32x4.mul(v128.load(p + c), v128.load(q + c)));
+  }
+  return hsum(s);
+}
+
+// ----------------------------------------------------------------- pooling
+
+/** out[ch] = (sum of channel ch's interior rows) / (h * w): global average pooling. */
+export function poolForward(
+  inp: usize, channels: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32, bp: i32,
+  out: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  const inv = f32x4.splat(<f32>(h * w));
+  for (let ch = 0; ch < channels; ch++) {
+    const o = out + <usize>ch * rowBytes;
+    for (let c: usize = 0; c < rowBytes; c += 16) {
+      let s = ZERO;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          s = f32x4.add(s, v128.load(inp + <usize>(ch * chanRows + outOff + y * wp + x) * rowBytes + c));
+        }
+      }
+      v128.store(o + c, f32x4.div(s, inv));
+    }
+  }
+}
+
+/**
+ * Gradient of global average pooling through the layer's activation:
+ * dz[ch, y, x] = epi(df[ch] / (h * w)) with the derivative epilogue `epi` (aux = activations).
+ */
+export function poolBackward(
+  df: usize, channels: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32, bp: i32,
+  dz: usize, epi: i32, aux: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  const inv = f32x4.splat(<f32>(h * w));
+  for (let ch = 0; ch < channels; ch++) {
+    const f = df + <usize>ch * rowBytes;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const o = <usize>(ch * chanRows + outOff + y * wp + x) * rowBytes;
+        for (let c: usize = 0; c < rowBytes; c += 16) {
+          const g = f32x4.div(v128.load(f + c), inv);
+          v128.store(dz + o + c, finish(g, ZERO, epi, aux + o + c));
+        }
+      }
+    }
+  }
+}
+
+// -------------------------------------------------------------------- loss
+
+/**
+ * Softmax cross-entropy of logits (classes rows of bp floats) against
+ * `labels` (n bytes). Writes to `stats` the f64 sum of the n losses and the
+ * f64 count of examples whose first maximal logit is the label. When `dl` is
+ * non-zero also writes the gradient of the mean loss, (softmax - onehot) / n,
+ * with zeros in columns n..bp. Computed in float64 per example.
+ */
+export function softmaxCrossEntropy(
+  logits: usize, classes: i32, n: i32, bp: i32, labels: usize, dl: usize, stats: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  let lossSum: f64 = 0;
+  let correct: f64 = 0;
+  const invN: f64 = 1.0 / <f64>n;
+  for (let b = 0; b < n; b++) {
+    const col = <usize>b << 2;
+    let best: f32 = load<f32>(logits + col);
+    let arg = 0;
+    for (let c = 1; c < classes; c++) {
+      const z = load<f32>(logits + <usize>c * rowBytes + col);
+      if (z > best) {
+        best = z;
+        arg = c;
+      }
+    }
+    const label = <i32>load<u8>(labels + <usize>b);
+    let m: f64 = <f64>best;
+    let s: f64 = 0;
+    for (let c = 0; c < classes; c++) {
+      s += Math.exp(<f64>load<f32>(logits + <usize>c * rowBytes + col) - m);
+    }
+    const lse = m + Math.log(s);
+    lossSum += lse - <f64>load<f32>(logits + <usize>label * rowBytes + col);
+    if (arg == label) correct += 1;
+    if (dl != 0) {
+      for (let c = 0; c < classes; c++) {
+        const z = <f64>load<f32>(logits + <usize>c * rowBytes + col);
+        let g = Math.exp(z - lse);
+        if (c == label) g -= 1;
+        store<f32>(dl + <usize>c * rowBytes + col, <f32>(g * invN));
+      }
+    }
+  }
+  if (dl != 0) {
+    for (let c = 0; c < classes; c++) {
+      memory.fill(dl + <usize>c * rowBytes + (<usize>n << 2), 0, <usize>(bp - n) << 2);
+    }
+  }
+  store<f64>(stats, lossSum);
+  store<f64>(stats + 8, correct);
+}
+
+// ------------------------------------------------------------------- update
+
+/**
+ * The masked SGD step of the tfjs reference, elementwise over flat buffers
+ * (same float32 operations in the same order):
+ *   g = grad + wd * w (if wd != 0); g = g * mask
+ *   v = mu * v + g; u = nesterov ? g + mu * v : v (if mu != 0, else u = g)
+ *   w = (w - lr * u) * mask
+ */
+export function sgdUpdate(
+  w: usize, grad: usize, vel: usize, mask: usize, count: i32, lr: f32, mu: f32, wd: f32,
+  nesterov: i32,
+): void {
+  const vlr = f32x4.splat(lr);
+  const vmu = f32x4.splat(mu);
+  const vwd = f32x4.splat(wd);
+  const end = <usize>count << 2;
+  let i: usize = 0;
+  for (; i + 16 <= end; i += 16) {
+    const wi = v128.load(w + i);
+    const m = v128.load(mask + i);
+    let g = v128.load(grad + i);
+    if (wd != 0) g = f32x4.add(g, f32x4.mul(vwd, wi));
+    g = f32x4.mul(g, m);
+    let u = g;
+    if (mu != 0) {
+      const v = f32x4.add(f32x4.mul(vmu, v128.load(vel + i)), g);
+      v128.store(vel + i, v);
+      u = nesterov != 0 ? f32x4.add(g, f32x4.mul(vmu, v)) : v;
+    }
+    v128.store(w + i, f32x4.mul(f32x4.sub(wi, f32x4.mul(vlr, u)), m));
+  }
+  for (; i < end; i += 4) {
+    const wi = load<f32>(w + i);
+    const m = load<f32>(mask + i);
+    let g = load<f32>(grad + i);
+    if (wd != 0) g = g + wd * wi;
+    g = g * m;
+    let u = g;
+    if (mu != 0) {
+      const v = mu * load<f32>(vel + i) + g;
+      store<f32>(vel + i, v);
+      u = nesterov != 0 ? g + mu * v : v;
+    }
+    store<f32>(w + i, (wi - lr * u) * m);
+  }
+}
+
+// --------------------------------------------------------------- helpers
+
+/** dst[j] = src[idx[j]] for j < count (f32 values, i32 indices). */
+export function gather(dst: usize, src: usize, idx: usize, count: i32): void {
+  for (let j = 0; j < count; j++) {
+    const k = load<i32>(idx + (<usize>j << 2));
+    store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>k << 2)));
+  }
+}
+
+/** k[j] = alpha * d[j] + s[j]: the effective kernel of a DCT+S layer. */
+export function dctEffective(k: usize, d: usize, s: usize, alpha: f32, count: i32): void {
+  for (let j = 0; j < count; j++) {
+    const o = <usize>j << 2;
+    store<f32>(k + o, alpha * load<f32>(d + o) + load<f32>(s + o));
+  }
+}
+
+/** sum_j a[j] * b[j] in float32, four lanes then pairwise. */
+export function dot(a: usize, b: usize, count: i32): f32 {
+  let s = ZERO;
+  const end = <usize>count << 2;
+  let i: usize = 0;
+  for (; i + 16 <= end; i += 16) s = f32x4.add(s, f32x4.mul(v128.load(a + i), v128.load(b + i)));
+  let t = hsum(s);
+  for (; i < end; i += 4) t += load<f32>(a + i) * load<f32>(b + i);
+  return t;
+}
+
+/** tanh of `count` floats from src to dst (count a multiple of 4): for tests and benchmarks. */
+export function tanhArray(src: usize, dst: usize, count: i32): void {
+  const end = <usize>count << 2;
+  for (let i: usize = 0; i < end; i += 16) v128.store(dst + i, tanhv(v128.load(src + i)));
+}
+
+/** First byte after the module's static data (the math library's tables): JS allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
