@@ -28,9 +28,8 @@ const EPI_D_TANH: i32 = 4; // aux = a = tanh(z):  acc * (1 - a * a)
 const EPI_D_RELU: i32 = 5; // aux = a = relu(z):  acc * (a > 0 ? 1 : 0)
 const EPI_D_HARD_TANH: i32 = 6; // aux = z:   -1 <= z <= 1 ? acc : 0
 
-const SIGN: v128 = i32x4(0x80000000, 0x80000000, 0x80000000, 0x80000000);
-const ONE: v128 = f32x4(1, 1, 1, 1);
-const ZERO: v128 = f32x4(0, 0, 0, 0);
+const ZERO: v128 = f32x4(0, 0, 0, 0); // xorps: free
+
 
 // tanh(x) = sign(x) * t / (t + 2) with t = expm1(2|x|), expm1 by range
 // reduction: y = k ln2 + r, |r| <= ln2/2, expm1(y) = 2^k (e^r - 1) + (2^k - 1)
@@ -46,27 +45,58 @@ const E5: f32 = 0.008333333333333333;
 const E6: f32 = 0.001388888888888889;
 const E7: f32 = 0.0001984126984126984;
 
-/** tanh of four lanes (see above); |x| is clamped at 10 (tanh = 1 in float32); NaN stays NaN. */
+/** 1.5 * 2^23: adding it rounds to an integer and leaves that integer in the low mantissa bits. */
+const ROUND: f32 = 12582912.0;
+
+// Vector constants are read from this table rather than written as v128.const: V8
+// materializes every v128.const with a multi-instruction sequence at each use (measured:
+// tanh 40 -> 28 us for 12,800 floats), a load from cache is one instruction.
+const K = memory.data<f32>([
+  1, 1, 1, 1, // 0: one
+  -0.0, -0.0, -0.0, -0.0, // 16: sign bit (0x80000000)
+  -1, -1, -1, -1, // 32: minus one
+  2, 2, 2, 2, // 48: two
+  20, 20, 20, 20, // 64: clamp of 2|x|
+  LOG2E, LOG2E, LOG2E, LOG2E, // 80
+  ROUND, ROUND, ROUND, ROUND, // 96
+  LN2_HI, LN2_HI, LN2_HI, LN2_HI, // 112
+  LN2_LO, LN2_LO, LN2_LO, LN2_LO, // 128
+  E7, E7, E7, E7, // 144
+  E6, E6, E6, E6, // 160
+  E5, E5, E5, E5, // 176
+  E4, E4, E4, E4, // 192
+  E3, E3, E3, E3, // 208
+  E2, E2, E2, E2, // 224
+], 16);
+const K_127 = memory.data<i32>([127, 127, 127, 127], 16);
+
+/**
+ * tanh of four lanes (see above); |x| is clamped at 10 (tanh = 1 in float32); NaN stays NaN.
+ * Uses only single-instruction SIMD ops on x64 (pmin, not min; the rounding constant, not
+ * nearest + trunc_sat) so V8 emits no fix-up sequences.
+ */
 // @ts-ignore: decorator
 @inline function tanhv(x: v128): v128 {
   const ax = f32x4.abs(x);
-  const y = f32x4.min(f32x4.add(ax, ax), f32x4.splat(<f32>20));
-  const k = f32x4.nearest(f32x4.mul(y, f32x4.splat(LOG2E)));
+  const y = f32x4.pmin(f32x4.add(ax, ax), v128.load(K, 64));
+  const kr = f32x4.add(f32x4.mul(y, v128.load(K, 80)), v128.load(K, 96));
+  const k = f32x4.sub(kr, v128.load(K, 96));
   const r = f32x4.sub(
-    f32x4.sub(y, f32x4.mul(k, f32x4.splat(LN2_HI))),
-    f32x4.mul(k, f32x4.splat(LN2_LO)),
+    f32x4.sub(y, f32x4.mul(k, v128.load(K, 112))),
+    f32x4.mul(k, v128.load(K, 128)),
   );
-  let q = f32x4.splat(E7);
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E6));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E5));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E4));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E3));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(E2));
+  let q = v128.load(K, 144);
+  q = f32x4.add(f32x4.mul(q, r), v128.load(K, 160));
+  q = f32x4.add(f32x4.mul(q, r), v128.load(K, 176));
+  q = f32x4.add(f32x4.mul(q, r), v128.load(K, 192));
+  q = f32x4.add(f32x4.mul(q, r), v128.load(K, 208));
+  q = f32x4.add(f32x4.mul(q, r), v128.load(K, 224));
   const em1 = f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
-  const t = f32x4.add(f32x4.mul(em1, scale), f32x4.sub(scale, ONE));
-  const th = f32x4.div(t, f32x4.add(t, f32x4.splat(<f32>2)));
-  return v128.or(th, v128.and(x, SIGN));
+  // 2^k: the integer k sits in kr's low bits; (bits + 127) << 23 drops ROUND's own bits.
+  const scale = i32x4.shl(i32x4.add(kr, v128.load(K_127)), 23);
+  const t = f32x4.add(f32x4.mul(em1, scale), f32x4.sub(scale, v128.load(K)));
+  const th = f32x4.div(t, f32x4.add(t, v128.load(K, 48)));
+  return v128.or(th, v128.and(x, v128.load(K, 16)));
 }
 
 /** Applies epilogue `epi` to accumulator `a` whose output goes to byte offset `o` (aux alike). */
@@ -78,16 +108,16 @@ const E7: f32 = 0.0001984126984126984;
   if (epi == EPI_HARD_TANH) {
     const z = f32x4.add(a, bias);
     v128.store(aux, z);
-    return f32x4.pmin(f32x4.pmax(z, f32x4.splat(<f32>-1)), ONE);
+    return f32x4.pmin(f32x4.pmax(z, v128.load(K, 32)), v128.load(K));
   }
   if (epi == EPI_D_TANH) {
     const y = v128.load(aux);
-    return f32x4.mul(a, f32x4.sub(ONE, f32x4.mul(y, y)));
+    return f32x4.mul(a, f32x4.sub(v128.load(K), f32x4.mul(y, y)));
   }
-  if (epi == EPI_D_RELU) return f32x4.mul(a, v128.and(f32x4.gt(v128.load(aux), ZERO), ONE));
+  if (epi == EPI_D_RELU) return f32x4.mul(a, v128.and(f32x4.gt(v128.load(aux), ZERO), v128.load(K)));
   if (epi == EPI_D_HARD_TANH) {
     const z = v128.load(aux);
-    const inside = v128.and(f32x4.ge(z, f32x4.splat(<f32>-1)), f32x4.le(z, ONE));
+    const inside = v128.and(f32x4.ge(z, v128.load(K, 32)), f32x4.le(z, v128.load(K)));
     return v128.and(a, inside);
   }
   return a;
@@ -310,9 +340,10 @@ export function biasGrad(
  *
  *   out[r] = epi(bias[r] + sum_{k < kk} m[r*sr + k*sk] * in[k])     (rows of bp floats)
  *
- * Forward of an [in, out] kernel: sr = 1, sk = out. Input gradient: sr = out, sk = 1.
- * Blocks of 5 outputs x 8 columns (10 accumulators, measured fastest of 3x4,
- * 4x2, 2x4, 6x2, 4x4, 5x2, 3x2, 8x1, 1x8 on one core), then single rows.
+ * Kernels are stored [out, in] (each output's weights contiguous): forward
+ * sr = in, sk = 1; input gradient sr = 1, sk = in. Blocks of 5 outputs x 8
+ * columns (10 accumulators, measured fastest of 3x4, 4x2, 2x4, 6x2, 4x4, 5x2,
+ * 3x2, 8x1, 1x8 on one core), batch chunk outermost, then single rows.
  */
 export function denseGemm(
   m: usize, sr: i32, sk: i32, rows: i32, kk: i32, inp: usize, out: usize, bp: i32, bias: usize,
@@ -321,59 +352,61 @@ export function denseGemm(
   const rowBytes = <usize>bp << 2;
   const srb = <usize>sr << 2;
   const skb = <usize>sk << 2;
-  let r = 0;
-  for (; r + 5 <= rows; r += 5) {
-    const mr = m + <usize>r * srb;
-    const b0 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 0) << 2));
-    const b1 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 1) << 2));
-    const b2 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 2) << 2));
-    const b3 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 3) << 2));
-    const b4 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 4) << 2));
-    for (let c: usize = 0; c < rowBytes; c += 32) {
-      let a00 = ZERO, a01 = ZERO;
-      let a10 = ZERO, a11 = ZERO;
-      let a20 = ZERO, a21 = ZERO;
-      let a30 = ZERO, a31 = ZERO;
-      let a40 = ZERO, a41 = ZERO;
-      let p = inp + c;
-      let mk = mr;
-      for (let k = 0; k < kk; k++) {
-        const x0 = v128.load(p, 0), x1 = v128.load(p, 16);
-        let wv = v128.load32_splat(mk);
-        a00 = f32x4.add(a00, f32x4.mul(wv, x0));
-        a01 = f32x4.add(a01, f32x4.mul(wv, x1));
-        wv = v128.load32_splat(mk + 1 * srb);
-        a10 = f32x4.add(a10, f32x4.mul(wv, x0));
-        a11 = f32x4.add(a11, f32x4.mul(wv, x1));
-        wv = v128.load32_splat(mk + 2 * srb);
-        a20 = f32x4.add(a20, f32x4.mul(wv, x0));
-        a21 = f32x4.add(a21, f32x4.mul(wv, x1));
-        wv = v128.load32_splat(mk + 3 * srb);
-        a30 = f32x4.add(a30, f32x4.mul(wv, x0));
-        a31 = f32x4.add(a31, f32x4.mul(wv, x1));
-        wv = v128.load32_splat(mk + 4 * srb);
-        a40 = f32x4.add(a40, f32x4.mul(wv, x0));
-        a41 = f32x4.add(a41, f32x4.mul(wv, x1));
-        p += rowBytes;
-        mk += skb;
-      }
-      const o0 = <usize>(r + 0) * rowBytes + c;
-      v128.store(out + o0, finish(a00, b0, epi, aux + o0), 0);
-      v128.store(out + o0, finish(a01, b0, epi, aux + o0 + 16), 16);
-      const o1 = <usize>(r + 1) * rowBytes + c;
-      v128.store(out + o1, finish(a10, b1, epi, aux + o1), 0);
-      v128.store(out + o1, finish(a11, b1, epi, aux + o1 + 16), 16);
-      const o2 = <usize>(r + 2) * rowBytes + c;
-      v128.store(out + o2, finish(a20, b2, epi, aux + o2), 0);
-      v128.store(out + o2, finish(a21, b2, epi, aux + o2 + 16), 16);
-      const o3 = <usize>(r + 3) * rowBytes + c;
-      v128.store(out + o3, finish(a30, b3, epi, aux + o3), 0);
-      v128.store(out + o3, finish(a31, b3, epi, aux + o3 + 16), 16);
-      const o4 = <usize>(r + 4) * rowBytes + c;
-      v128.store(out + o4, finish(a40, b4, epi, aux + o4), 0);
-      v128.store(out + o4, finish(a41, b4, epi, aux + o4 + 16), 16);
+  const rows5 = rows - rows % 5;
+  // Batch chunk outermost: one chunk of the input rows (kk x 32 bytes) serves every output block.
+  for (let c: usize = 0; c < rowBytes; c += 32) {
+    for (let r = 0; r < rows5; r += 5) {
+      const mr = m + <usize>r * srb;
+      const b0 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 0) << 2));
+      const b1 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 1) << 2));
+      const b2 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 2) << 2));
+      const b3 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 3) << 2));
+      const b4 = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>(r + 4) << 2));
+        let a00 = ZERO, a01 = ZERO;
+        let a10 = ZERO, a11 = ZERO;
+        let a20 = ZERO, a21 = ZERO;
+        let a30 = ZERO, a31 = ZERO;
+        let a40 = ZERO, a41 = ZERO;
+        let p = inp + c;
+        let mk = mr;
+        for (let k = 0; k < kk; k++) {
+          const x0 = v128.load(p, 0), x1 = v128.load(p, 16);
+          let wv = v128.load32_splat(mk);
+          a00 = f32x4.add(a00, f32x4.mul(wv, x0));
+          a01 = f32x4.add(a01, f32x4.mul(wv, x1));
+          wv = v128.load32_splat(mk + 1 * srb);
+          a10 = f32x4.add(a10, f32x4.mul(wv, x0));
+          a11 = f32x4.add(a11, f32x4.mul(wv, x1));
+          wv = v128.load32_splat(mk + 2 * srb);
+          a20 = f32x4.add(a20, f32x4.mul(wv, x0));
+          a21 = f32x4.add(a21, f32x4.mul(wv, x1));
+          wv = v128.load32_splat(mk + 3 * srb);
+          a30 = f32x4.add(a30, f32x4.mul(wv, x0));
+          a31 = f32x4.add(a31, f32x4.mul(wv, x1));
+          wv = v128.load32_splat(mk + 4 * srb);
+          a40 = f32x4.add(a40, f32x4.mul(wv, x0));
+          a41 = f32x4.add(a41, f32x4.mul(wv, x1));
+          p += rowBytes;
+          mk += skb;
+        }
+        const o0 = <usize>(r + 0) * rowBytes + c;
+        v128.store(out + o0, finish(a00, b0, epi, aux + o0), 0);
+        v128.store(out + o0, finish(a01, b0, epi, aux + o0 + 16), 16);
+        const o1 = <usize>(r + 1) * rowBytes + c;
+        v128.store(out + o1, finish(a10, b1, epi, aux + o1), 0);
+        v128.store(out + o1, finish(a11, b1, epi, aux + o1 + 16), 16);
+        const o2 = <usize>(r + 2) * rowBytes + c;
+        v128.store(out + o2, finish(a20, b2, epi, aux + o2), 0);
+        v128.store(out + o2, finish(a21, b2, epi, aux + o2 + 16), 16);
+        const o3 = <usize>(r + 3) * rowBytes + c;
+        v128.store(out + o3, finish(a30, b3, epi, aux + o3), 0);
+        v128.store(out + o3, finish(a31, b3, epi, aux + o3 + 16), 16);
+        const o4 = <usize>(r + 4) * rowBytes + c;
+        v128.store(out + o4, finish(a40, b4, epi, aux + o4), 0);
+        v128.store(out + o4, finish(a41, b4, epi, aux + o4 + 16), 16);
     }
   }
+  let r = rows5;
   for (; r < rows; r++) {
     const mr = m + <usize>r * srb;
     const b = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>r << 2));
@@ -401,11 +434,17 @@ export function denseGemm(
 }
 
 /**
- * Dense weight gradient of an [in, out] kernel: grad[i*outs + o] =
- * sum_b a[i][b] * dz[o][b], blocks of 4 inputs x 2 outputs.
+ * Dense weight gradient: grad[i*gi + o*go] = sum_b a[i][b] * dz[o][b] (a = the
+ * layer's input rows, dz = its output gradient rows), blocks of 4 inputs x 2
+ * outputs so a block of input rows stays in cache while all outputs stream.
+ * An [out, in] kernel: gi = 1, go = ins.
  */
-export function denseWgrad(a: usize, ins: i32, dz: usize, outs: i32, bp: i32, grad: usize): void {
+export function denseWgrad(
+  a: usize, ins: i32, dz: usize, outs: i32, bp: i32, grad: usize, gi: i32, go: i32,
+): void {
   const rowBytes = <usize>bp << 2;
+  const gib = <usize>gi << 2;
+  const gob = <usize>go << 2;
   let i = 0;
   for (; i + 4 <= ins; i += 4) {
     const p0 = a + <usize>i * rowBytes;
@@ -431,21 +470,20 @@ export function denseWgrad(a: usize, ins: i32, dz: usize, outs: i32, bp: i32, gr
         s30 = f32x4.add(s30, f32x4.mul(x3, d0));
         s31 = f32x4.add(s31, f32x4.mul(x3, d1));
       }
-      const g = grad + (<usize>(i * outs + o) << 2);
-      const gs = <usize>outs << 2;
+      const g = grad + <usize>i * gib + <usize>o * gob;
       store<f32>(g, hsum(s00));
-      store<f32>(g + 4, hsum(s01));
-      store<f32>(g + gs, hsum(s10));
-      store<f32>(g + gs + 4, hsum(s11));
-      store<f32>(g + 2 * gs, hsum(s20));
-      store<f32>(g + 2 * gs + 4, hsum(s21));
-      store<f32>(g + 3 * gs, hsum(s30));
-      store<f32>(g + 3 * gs + 4, hsum(s31));
+      store<f32>(g + gob, hsum(s01));
+      store<f32>(g + gib, hsum(s10));
+      store<f32>(g + gib + gob, hsum(s11));
+      store<f32>(g + 2 * gib, hsum(s20));
+      store<f32>(g + 2 * gib + gob, hsum(s21));
+      store<f32>(g + 3 * gib, hsum(s30));
+      store<f32>(g + 3 * gib + gob, hsum(s31));
     }
     for (; o < outs; o++) {
       for (let j = 0; j < 4; j++) {
         store<f32>(
-          grad + (<usize>((i + j) * outs + o) << 2),
+          grad + <usize>(i + j) * gib + <usize>o * gob,
           rowDot(a + <usize>(i + j) * rowBytes, dz + <usize>o * rowBytes, rowBytes),
         );
       }
@@ -454,7 +492,7 @@ export function denseWgrad(a: usize, ins: i32, dz: usize, outs: i32, bp: i32, gr
   for (; i < ins; i++) {
     for (let o = 0; o < outs; o++) {
       store<f32>(
-        grad + (<usize>(i * outs + o) << 2),
+        grad + <usize>i * gib + <usize>o * gob,
         rowDot(a + <usize>i * rowBytes, dz + <usize>o * rowBytes, rowBytes),
       );
     }

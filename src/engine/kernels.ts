@@ -80,7 +80,16 @@ export interface KernelExports {
     epi: number,
     aux: number,
   ): void;
-  denseWgrad(a: number, ins: number, dz: number, outs: number, bp: number, grad: number): void;
+  denseWgrad(
+    a: number,
+    ins: number,
+    dz: number,
+    outs: number,
+    bp: number,
+    grad: number,
+    gi: number,
+    go: number,
+  ): void;
   poolForward(
     inp: number,
     channels: number,

@@ -96,7 +96,7 @@ export const FLAT: Geometry = Object.freeze(geometryOf(1, 1, 0));
 export interface LayerPlan {
   /** The kernel's shape. */
   readonly shape: LayerShape;
-  /** `dense`: all entries in tfjs layout; `sparse`: the listed entries only. */
+  /** `dense`: all entries, stored `[out, in]`; `sparse`: the listed entries only. */
   readonly format: "dense" | "sparse";
   /** Input units (dense) or channels (conv). */
   readonly ins: number;
@@ -104,8 +104,8 @@ export interface LayerPlan {
   readonly outs: number;
   /** Stored kernel values. */
   readonly count: number;
-  /** Sparse: tfjs flat index of each stored value (list order). */
-  readonly index?: Int32Array;
+  /** tfjs flat index of each stored value (list order; dense: `[out, in]` order). */
+  readonly index: Int32Array;
   /** Sparse: list start per output (`outs + 1` entries). */
   readonly ptr?: Int32Array;
   /** Sparse: input row of each entry, relative to the output pixel. */
@@ -121,7 +121,7 @@ export interface LayerPlan {
 }
 
 /**
- * Plans one layer: `dense` format (tfjs layout, all entries) or lists of the
+ * Plans one layer: `dense` format (all entries, stored `[out, in]`) or lists of the
  * entries where `pattern` is 1 (forward, and transposed when `transposed`).
  * Conv lists address rows of the padded image layout `geometry` (required
  * for convs; its padding must be `(k − 1)/2`).
@@ -155,7 +155,12 @@ export function planLayer(
   if (shape.kind === "dense") {
     const ins = shape.inFeatures, outs = shape.outFeatures;
     if (options.dense) {
-      return { shape, format: "dense", ins, outs, count: size, longest: ins };
+      // Stored [out, in]: each output's weights contiguous (the forward streams them).
+      const index = new Int32Array(size);
+      for (let o = 0; o < outs; o++) {
+        for (let i = 0; i < ins; i++) index[o * ins + i] = i * outs + o;
+      }
+      return { shape, format: "dense", ins, outs, count: size, index, longest: ins };
     }
     return _lists(shape, ins, outs, pattern, options.transposed, (o, emit) => {
       for (let i = 0; i < ins; i++) emit(i * outs + o, i, i, o);

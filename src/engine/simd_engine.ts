@@ -259,15 +259,12 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     const b = next;
     next += plan.outs;
     const pBase = P / 4, mBase = M / 4;
-    if (plan.format === "dense") {
-      f32.set(weights, pBase + k);
-      for (let j = 0; j < plan.count; j++) f32[mBase + k + j] = mask[j] !== 0 ? 1 : 0;
-    } else {
-      const index = plan.index!;
-      for (let j = 0; j < plan.count; j++) {
-        f32[pBase + k + j] = weights[index[j]];
-        f32[mBase + k + j] = dct && mask[index[j]] === 0 ? 0 : 1;
-      }
+    // Lists keep only kept entries (mask 1); dense formats (and DCT+S's S) mask in the update.
+    const masked = plan.format === "dense" || dct;
+    const index = plan.index;
+    for (let j = 0; j < plan.count; j++) {
+      f32[pBase + k + j] = weights[index[j]];
+      f32[mBase + k + j] = masked && mask[index[j]] === 0 ? 0 : 1;
     }
     if (bias !== undefined) {
       if (!(bias instanceof Float32Array) || bias.length !== plan.outs) {
@@ -292,8 +289,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     if (dct) {
       const d = dctOffset(shape);
       const base = addr(rD) / 4;
-      if (plan.format === "dense") f32.set(d, base);
-      else for (let j = 0; j < plan.count; j++) f32[base + j] = d[plan.index![j]];
+      for (let j = 0; j < plan.count; j++) f32[base + j] = d[plan.index[j]];
     }
     const isConv = shape.kind === "conv";
     return {
@@ -370,10 +366,11 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const w = weightsOf(layer);
       const bias = P + 4 * layer.b;
       if (plan.format === "dense") {
+        // Stored [out, in]: output stride `ins`, contraction stride 1.
         kx.denseGemm(
           w,
+          plan.ins,
           1,
-          plan.outs,
           plan.outs,
           plan.ins,
           layer.input,
@@ -446,8 +443,10 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       t0 = profile ? clock() : 0;
       if (layer.conv && l > 0) kx.circularPad(dz, plan.outs, geo.h, geo.w, geo.pad, bp);
       const g = G + 4 * layer.k;
-      if (plan.format === "dense") kx.denseWgrad(layer.input, plan.ins, dz, plan.outs, bp, g);
-      else {
+      // grad[o·ins + i] = Σ_b in[i]·dz[o]: the [out, in] order of the stored kernel.
+      if (plan.format === "dense") {
+        kx.denseWgrad(layer.input, plan.ins, dz, plan.outs, bp, g, 1, plan.ins);
+      } else {
         kx.gatherWgrad(
           layer.ptr,
           layer.rows,
@@ -486,7 +485,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const aux = activation === "hard-tanh" ? below.z : below.output;
       const w = weightsOf(layer);
       if (plan.format === "dense") {
-        kx.denseGemm(w, plan.outs, 1, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
+        kx.denseGemm(w, 1, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
       } else {
         kx.gather(layer.tW, w, layer.tPerm, plan.count);
         kx.gatherConv(
@@ -583,11 +582,8 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     const base = P / 4;
     const kernels = layers.map(({ plan, k }) => {
       const out = new Float32Array(kernelSize(plan.shape));
-      if (plan.format === "dense") out.set(view.subarray(base + k, base + k + plan.count));
-      else {
-        const index = plan.index!;
-        for (let j = 0; j < plan.count; j++) out[index[j]] = view[base + k + j];
-      }
+      const index = plan.index;
+      for (let j = 0; j < plan.count; j++) out[index[j]] = view[base + k + j];
       return out;
     });
     const biases = layers.map(({ plan, b }) => view.slice(base + b, base + b + plan.outs));
