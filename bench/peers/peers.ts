@@ -8,7 +8,7 @@
  * PyTorch is skipped, with a message, when `/usr/bin/python3` cannot import
  * torch (install: `apt-get install -y python3-torch libopenblas0-pthread`).
  *
- * Usage: `deno task bench:peers [--rounds N] [--tfjs] [--only name,name]`.
+ * Usage: `deno task bench:peers [--rounds N] [--tfjs] [--only name,name] [--python path]`.
  *
  * @module
  */
@@ -67,7 +67,8 @@ const CASES: readonly _Case[] = [
   },
 ].map((c) => ({ allocation: "uniform", warmup: 5, steps: 30, goal: 1, ...c }) as _Case);
 
-const PYTHON = "/usr/bin/python3";
+/** The Python that has Debian's python3-torch (`--python` overrides). */
+let PYTHON = "/usr/bin/python3";
 const here = new URL(".", import.meta.url).pathname;
 
 interface _Run {
@@ -124,6 +125,7 @@ if (import.meta.main) {
   const rounds = Number(_arg("--rounds") ?? 3);
   const withTfjs = Deno.args.includes("--tfjs");
   const only = _arg("--only")?.split(",");
+  PYTHON = _arg("--python") ?? PYTHON;
   const cases = CASES.filter((c) => only === undefined || only.includes(c.name));
   if (!Number.isInteger(rounds) || rounds < 1 || cases.length === 0) {
     console.error(

@@ -130,3 +130,17 @@ Deno.test("the simd engine rejects bad settings, batches and use after dispose, 
   e.dispose();
   throws(() => e.step(b, 0.1), /disposed/);
 });
+
+Deno.test("a diverging simd run (lr = 1e6) reports a non-finite loss at the same step every time", () => {
+  const layers = _network(MLP, "eoi", 0.5);
+  const batches = _batches(MLP, Array(30).fill(32));
+  const firstBad = () => {
+    const e = createSimdEngine({ config: MLP, layers }, { ...SGD, batchSize: 32 });
+    const at = batches.findIndex((b) => !Number.isFinite(e.step(b, 1e6).loss));
+    e.dispose();
+    return at;
+  };
+  const at = firstBad();
+  ok(at >= 1, `first non-finite loss at step ${at}`);
+  equal(firstBad(), at);
+});
