@@ -24,7 +24,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../cell/mod.ts";
 import { expandGrid } from "../grid/mod.ts";
-import type { PresetName, ReproductionSpec } from "../grid/mod.ts";
+import type { ExpandedGrid, PresetName, ReproductionSpec } from "../grid/mod.ts";
 import { MEASURE_EXTRA_METHODS } from "../cell/mod.ts";
 import { mean } from "../grid/mod.ts";
 import { describeCheck, evaluateVerdict, type Summary } from "../grid/mod.ts";
@@ -460,10 +460,26 @@ function _sum(s: Summary) {
   };
 }
 
+/**
+ * Engine choices whose grids the board reads: the default (simd where it runs a cell) and tfjs
+ * (stores written before engines existed). A cell's engine is part of its id.
+ */
+const _ENGINE_CHOICES = ["auto", "tfjs"] as const;
+
+/** The preset's grid under the first engine choice with a row in the store (else the default). */
+function _gridWithRows(
+  spec: ReproductionSpec,
+  preset: PresetName,
+  byKey: ReadonlyMap<string, BoardRow>,
+): ExpandedGrid {
+  const grids = _ENGINE_CHOICES.map((engine) => expandGrid(spec, preset, { engine }));
+  return grids.find((g) => g.jobs.some((j) => byKey.has(`${j.id}:${j.seed}`))) ?? grids[0];
+}
+
 function _verdicts(spec: ReproductionSpec, byKey: ReadonlyMap<string, BoardRow>): PresetVerdict[] {
   const out: PresetVerdict[] = [];
   for (const preset of _PRESETS) {
-    const grid = expandGrid(spec, preset);
+    const grid = _gridWithRows(spec, preset, byKey);
     const rows: StoredRow[] = [];
     let failed = 0;
     let missing = 0;
@@ -644,7 +660,8 @@ export function buildLeaderboard(input: BoardInput): Leaderboard {
   const membership = new Map<string, string[]>();
   for (const spec of input.specs) {
     for (const preset of _PRESETS) {
-      for (const c of expandGrid(spec, preset).cells) {
+      const cells = _ENGINE_CHOICES.flatMap((engine) => expandGrid(spec, preset, { engine }).cells);
+      for (const c of cells) {
         const list = membership.get(c.id) ?? [];
         if (!list.includes(spec.name)) list.push(spec.name);
         membership.set(c.id, list);

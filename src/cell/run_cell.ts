@@ -359,7 +359,10 @@ export async function runCell(
       "test",
       cell.evaluationExamples,
     );
-    const test = engine.evaluate(dataset.testImages, dataset.testLabels, testIdx);
+    const test = engine.evaluate(
+      { images: dataset.testImages, labels: dataset.testLabels },
+      testIdx,
+    );
     return result({
       status: "ok",
       testAccuracy: test.accuracy,

@@ -9,6 +9,8 @@
 import { type Command, Option } from "commander";
 import { type Job, jobKey } from "../cell/mod.ts";
 import {
+  ENGINE_CHOICES,
+  type EngineChoice,
   type ExpandedGrid,
   expandGrid,
   inShard,
@@ -152,6 +154,8 @@ export interface GridOptions {
   readonly busyTimeout: string;
   /** A directory of reproduction files replacing the repository's. */
   readonly reproductions?: string;
+  /** Step engine of the training cells (part of their ids): auto (default), tfjs or simd. */
+  readonly engine?: EngineChoice;
 }
 
 /**
@@ -176,6 +180,12 @@ export function withGridOptions(c: Command): Command {
     .option("--shard <k/N>", "only shard k of N (0-based, by cell id hash)")
     .option("--busy-timeout <ms>", "wait this long for another process's write lock", "5000")
     .option("--reproductions <dir>", "directory of reproduction files (default: the repository's)")
+    .addOption(
+      new Option(
+        "--engine <name>",
+        "step engine of training cells (part of their ids): simd where it can run the cell (auto), or all tfjs / all simd",
+      ).choices([...ENGINE_CHOICES]).default("auto"),
+    )
     .addHelpText("after", EXIT_CODES_HELP);
 }
 
@@ -202,7 +212,7 @@ export function specsOf(
 }
 
 /**
- * The grids of `specs` under the options' preset and seeds.
+ * The grids of `specs` under the options' preset, seeds and engine choice.
  *
  * @example
  * ```ts
@@ -216,7 +226,7 @@ export function specsOf(
  */
 export function gridsOf(specs: readonly ReproductionSpec[], o: GridOptions): ExpandedGrid[] {
   const seeds = o.seeds === undefined ? undefined : parseSeeds(o.seeds);
-  return specs.map((s) => expandGrid(s, o.preset, seeds));
+  return specs.map((s) => expandGrid(s, o.preset, { seeds, engine: o.engine }));
 }
 
 /**

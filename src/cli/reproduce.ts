@@ -73,6 +73,12 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
     .action(async (names: string[], o: _Options) => {
       const specs = await specsOf(names, o, ctx);
       const grids = gridsOf(specs, o);
+      for (const g of grids) {
+        for (const reason of new Set(g.onTfjs?.map((c) => c.reason))) {
+          const n = g.onTfjs!.filter((c) => c.reason === reason).length;
+          ctx.stderr(`${g.reproduction}: ${n} cell(s) run on the tfjs engine: ${reason}\n`);
+        }
+      }
       const shard = shardOption(o);
       const jobs = jobsOf(grids, shard);
       const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o) });

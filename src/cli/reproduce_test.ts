@@ -56,3 +56,36 @@ Deno.test("failed cells are recorded, reported with exit 4, and retried with --r
       EXIT.OK,
     );
   }));
+
+Deno.test("--engine: auto and simd train on simd (own ids), tfjs keeps the old ids; report and status follow", () =>
+  withFakeReproductions(async (dir) => {
+    const seen = new Map<string, Set<string>>();
+    const spy: RunFn = (job, ctx) => {
+      const engine = (job.cell.config as { engine?: string }).engine ?? "tfjs";
+      if (!seen.has(engine)) seen.set(engine, new Set());
+      seen.get(engine)!.add(job.id);
+      return fakeRun(job, ctx);
+    };
+    for (const engine of ["auto", "tfjs", "simd"]) {
+      const store = `${dir}/${engine}.db`;
+      const c = captureCli(dir, spy);
+      const args = ["eoi-wins", "--store", store, "--engine", engine];
+      equal(await c.call(["reproduce", ...args, "--quiet", "--no-site"]), EXIT.OK);
+      equal(await c.call(["report", ...args]), EXIT.OK);
+      // Under the other engine the same store holds none of these cells.
+      const other = captureCli(dir, spy);
+      await other.call([
+        "status",
+        "eoi-wins",
+        "--store",
+        store,
+        "--engine",
+        engine === "tfjs" ? "simd" : "tfjs",
+      ]);
+      ok(/eoi-wins\s+12\s+0\s+0\s+0\s+12/.test(other.out.join("")), other.out.join(""));
+    }
+    equal(seen.get("simd")!.size, 6);
+    equal(seen.get("tfjs")!.size, 6);
+    for (const id of seen.get("simd")!) equal(seen.get("tfjs")!.has(id), false);
+    equal(await captureCli(dir).call(["reproduce", "eoi-wins", "--engine", "torch"]), EXIT.USAGE);
+  }));

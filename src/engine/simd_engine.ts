@@ -533,11 +533,11 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   const rBufAddr = (i: number) => addr(rBuf[i]);
 
   const evaluate = (
-    images: Float32Array,
-    labels: Uint8Array,
+    data: EngineBatch,
     indices: Uint32Array,
     evalBatch = batchSize,
   ): EngineEvaluation => {
+    const { images, labels } = data;
     if (disposed) throw new Error("SimdEngine.evaluate: the engine has been disposed");
     if (indices.length === 0) {
       throw new RangeError(`SimdEngine.evaluate: no examples to evaluate (indices of shape [0])`);

@@ -84,14 +84,14 @@ Deno.test("evaluate() matches the loss a step reports before its update, in any 
   const [batch] = _batches(MLP, [30]);
   const e = createSimdEngine({ config: MLP, layers }, { ...SGD, batchSize: 32 });
   const idx = Uint32Array.from({ length: 30 }, (_, i) => i);
-  const before = e.evaluate(batch.images, batch.labels, idx, 7);
-  const whole = e.evaluate(batch.images, batch.labels, idx);
+  const before = e.evaluate(batch, idx, 7);
+  const whole = e.evaluate(batch, idx);
   ok(Math.abs(before.loss - whole.loss) < 1e-12);
   equal(before.accuracy, whole.accuracy);
   const stats = e.step(batch, 0.1);
   ok(Math.abs(stats.loss - before.loss) < 1e-12);
   equal(stats.correct, Math.round(before.accuracy * 30));
-  ok(e.evaluate(batch.images, batch.labels, idx).loss < before.loss);
+  ok(e.evaluate(batch, idx).loss < before.loss);
   e.dispose();
 });
 
@@ -126,7 +126,7 @@ Deno.test("the simd engine rejects bad settings, batches and use after dispose, 
     () => e.step({ images: b.images, labels: Uint8Array.of(0, 1, 2, 10) }, 0.1),
     /labels\[3\] = 10/,
   );
-  throws(() => e.evaluate(b.images, b.labels, Uint32Array.of(9)), /outside \[0, 4\)/);
+  throws(() => e.evaluate(b, Uint32Array.of(9)), /outside \[0, 4\)/);
   e.dispose();
   throws(() => e.step(b, 0.1), /disposed/);
 });

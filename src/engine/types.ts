@@ -54,7 +54,8 @@ export interface EngineSgd {
 }
 
 /**
- * A batch: `labels.length` images of `h·w·c` pixels each, image-major.
+ * Images with their labels (a batch, or a dataset to index): `labels.length`
+ * images of `h·w·c` pixels each, image-major.
  *
  * @example
  * ```ts
@@ -151,15 +152,10 @@ export interface StepEngine {
   /** One optimiser step on `batch` with learning rate `learningRate`. */
   step(batch: EngineBatch, learningRate: number): EngineStepStats;
   /**
-   * Mean loss and accuracy on `indices` of `images`/`labels` (no update), in
-   * batches of at most `batchSize` (engines may use smaller ones).
+   * Mean loss and accuracy on `indices` of `data`'s images and labels (no
+   * update), in batches of at most `batchSize` (engines may use smaller ones).
    */
-  evaluate(
-    images: Float32Array,
-    labels: Uint8Array,
-    indices: Uint32Array,
-    batchSize?: number,
-  ): EngineEvaluation;
+  evaluate(data: EngineBatch, indices: Uint32Array, batchSize?: number): EngineEvaluation;
   /** The current trainable values, copied out. */
   readWeights(): TrainedValues;
   /** Frees the engine's memory (not the network it was built from). */

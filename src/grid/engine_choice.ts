@@ -10,6 +10,10 @@
  * - `"auto"` (the default of new grids): the simd engine where it can run the
  *   cell, else tfjs; the cells left on tfjs are listed with the reason.
  *
+ * `expandGrid` applies the choice (`ExpandOptions.engine`), so every caller
+ * of a grid (reproduce, report, status, the leaderboard, the cluster plan)
+ * sees the same ids for the same choice.
+ *
  * @module
  */
 
@@ -105,10 +109,10 @@ export function engineFor(
  *   presets: { quick: { budget: { seeds: [0], steps: 5 } }, paper: { budget: { seeds: [0], epochs: 1 } } },
  *   verdict: { checks: [{ kind: "describe", metric: "testAccuracy" }] },
  * }, "tiny.json");
- * const grid = expandGrid(spec, "quick");
+ * const grid = expandGrid(spec, "quick", { engine: "tfjs" });
  * const { grid: simd } = withEngine(grid, "auto");
  * equal(simd.cells[0].cell.kind === "train" && simd.cells[0].cell.config.engine, "simd");
- * equal(withEngine(grid, "tfjs").grid.cells[0].id, grid.cells[0].id);
+ * equal(withEngine(simd, "tfjs").grid.cells[0].id, grid.cells[0].id);
  * ```
  */
 export function withEngine(

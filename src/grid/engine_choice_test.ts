@@ -47,7 +47,7 @@ Deno.test("withEngine() re-keys a grid's training cells and jobs, leaving measur
     },
     verdict: { checks: [{ kind: "describe", metric: "testAccuracy" }] },
   }, "tiny.json");
-  const grid = expandGrid(spec, "quick");
+  const grid = expandGrid(spec, "quick", { engine: "tfjs" });
   const tfjs = withEngine(grid, "tfjs");
   deepEqual(tfjs.grid.cells.map((c) => c.id), grid.cells.map((c) => c.id));
   deepEqual(tfjs.grid.jobs, grid.jobs);
@@ -60,4 +60,10 @@ Deno.test("withEngine() re-keys a grid's training cells and jobs, leaving measur
   equal(auto.grid.jobs.length, 8);
   equal(auto.grid.jobs[0].id, auto.grid.cells[0].id);
   throws(() => withEngine(grid, "simd"), /cannot run the cnn cell/);
+  // expandGrid applies the choice itself (default auto) and keeps the seed override.
+  deepEqual(expandGrid(spec, "quick").cells.map((c) => c.id), auto.grid.cells.map((c) => c.id));
+  deepEqual(expandGrid(spec, "quick").onTfjs, auto.onTfjs);
+  equal(expandGrid(spec, "quick", { seeds: [5], engine: "tfjs" }).jobs[0].seed, 5);
+  deepEqual(expandGrid(spec, "quick", [5]).jobs.map((j) => j.id), auto.grid.cells.map((c) => c.id));
+  throws(() => expandGrid(spec, "quick", { engine: "simd" }), /cannot run the cnn cell/);
 });

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { type EngineChoice, withEngine } from "./engine_choice.ts";
 import type { Activation, LayerShape } from "../init/mod.ts";
 import {
   type AllocationName,
@@ -47,6 +48,8 @@ export interface ExpandedGrid {
   readonly seeds: readonly number[];
   /** cells × seeds, cell-major. */
   readonly jobs: readonly Job[];
+  /** Training cells that `engine: "auto"` left on the tfjs engine, with the reason. */
+  readonly onTfjs?: readonly { readonly id: string; readonly reason: string }[];
 }
 
 function _product<T>(axes: readonly (readonly T[])[]): T[][] {
@@ -93,8 +96,31 @@ export function shapeFromDims(dims: readonly number[]): LayerShape {
 }
 
 /**
- * All cells and jobs of `spec` under `preset`; `seeds` overrides the
- * preset's seeds. Duplicate cells (same id from two blocks) appear once.
+ * Options of {@linkcode expandGrid}.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { ExpandOptions } from "./expand.ts";
+ * const options: ExpandOptions = { seeds: [0, 1], engine: "tfjs" };
+ * equal(options.seeds?.length, 2);
+ * ```
+ */
+export interface ExpandOptions {
+  /** Seeds overriding the preset's. */
+  readonly seeds?: readonly number[];
+  /**
+   * Step engine of the training cells (part of their ids; see
+   * `engine_choice.ts`): `"auto"` (default: simd where it can run the cell,
+   * else tfjs), `"tfjs"` or `"simd"`.
+   */
+  readonly engine?: EngineChoice;
+}
+
+/**
+ * All cells and jobs of `spec` under `preset`; `options` (or a bare seed
+ * list) overrides the preset's seeds and picks the training cells' engine.
+ * Duplicate cells (same id from two blocks) appear once.
  *
  * @throws {TypeError} naming the spec and block when a required axis is missing.
  * @throws {RangeError} if a seed override is not a non-negative integer.
@@ -117,8 +143,12 @@ export function shapeFromDims(dims: readonly number[]): LayerShape {
 export function expandGrid(
   spec: ReproductionSpec,
   preset: PresetName,
-  seeds?: readonly number[],
+  options?: readonly number[] | ExpandOptions,
 ): ExpandedGrid {
+  const o: ExpandOptions = Array.isArray(options)
+    ? { seeds: options as readonly number[] }
+    : (options ?? {}) as ExpandOptions;
+  const seeds = o.seeds;
   const p = spec.presets[preset];
   const base: Axes = { ...spec.axes, ...(p.axes ?? {}) };
   const blocks = p.blocks ?? spec.blocks ?? [{}];
@@ -208,5 +238,7 @@ export function expandGrid(
   });
   const jobs: Job[] = [];
   for (const c of cells) for (const seed of useSeeds) jobs.push({ id: c.id, seed, cell: c.cell });
-  return { reproduction: spec.name, preset, cells, seeds: [...useSeeds], jobs };
+  const raw = { reproduction: spec.name, preset, cells, seeds: [...useSeeds], jobs };
+  const { grid, onTfjs } = withEngine(raw, o.engine ?? "auto");
+  return onTfjs.length > 0 ? { ...grid, onTfjs } : grid;
 }

@@ -83,7 +83,7 @@ async function _train(
       engine: e,
       onProgress: (p) => losses.push(p.loss),
     });
-    const test = e.evaluate(data.images, data.labels, data.validation, 1000);
+    const test = e.evaluate(data, data.validation, 1000);
     return { outcome, losses, values: e.readWeights(), test };
   } finally {
     e.dispose();

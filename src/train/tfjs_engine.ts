@@ -86,7 +86,7 @@ export function createTfjsEngine(
         y.dispose();
       }
     },
-    evaluate: (images, labels, indices, batchSize) =>
+    evaluate: ({ images, labels }, indices, batchSize) =>
       evaluate(network, { images, labels, imageShape: [h, w, c], classes }, indices, batchSize),
     readWeights(): TrainedValues {
       const copy = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);

@@ -282,7 +282,7 @@ export async function train(
         }
       }
       if (divergedAtStep !== undefined) break;
-      const v = trainer.evaluate(data.images, data.labels, validation, evalBatch);
+      const v = trainer.evaluate(data, validation, evalBatch);
       curves.trainLoss.push(lossSum / seen);
       curves.trainAccuracy.push(correct / seen);
       curves.validationLoss.push(v.loss);
