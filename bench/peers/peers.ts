@@ -175,9 +175,9 @@ if (import.meta.main) {
       `PyTorch ${t0.torch}, ${t0.threads} thread, OPENBLAS_NUM_THREADS=${t0.openblasThreads}; BLAS mapped: ${t0.blas}; 128² float32 matmul ${
         gf.toFixed(1)
       } GFLOP/s → ${
-        openblas && gf > 20
-          ? "OpenBLAS is in use"
-          : "WARNING: not an optimised BLAS (install libopenblas0-pthread)"
+        openblas
+          ? `OpenBLAS is in use${gf < 20 ? " (a low rate for OpenBLAS: is the machine busy?)" : ""}`
+          : "WARNING: torch is not on OpenBLAS (install libopenblas0-pthread)"
       }`,
     );
   }
