@@ -6,11 +6,13 @@
  * masked SGD with Nesterov momentum 0.9 and weight decay 1e-4.
  *
  * Usage: `deno run -A bench/peers/deno_step.ts simd|tfjs '<case JSON>'`;
- * prints one JSON line (median step milliseconds, peak RSS).
+ * prints one JSON line (median step milliseconds, wall and CPU time of this
+ * process, peak RSS).
  *
  * @module
  */
 
+import process from "node:process";
 import { initializeLayer } from "../../src/init/mod.ts";
 import { layerShapes } from "../../src/nn/mod.ts";
 import type { LayerValues, ModelConfig } from "../../src/nn/mod.ts";
@@ -89,14 +91,22 @@ if (import.meta.main) {
   }
   for (let i = 0; i < c.warmup; i++) engine.step({ images, labels }, 0.01);
   const times: number[] = [];
+  const cpu: number[] = [];
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   for (let i = 0; i < c.steps; i++) {
-    const t = performance.now();
+    const t = performance.now(), u = cpuMs();
     engine.step({ images, labels }, 0.01);
     times.push(performance.now() - t);
+    cpu.push(cpuMs() - u);
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   console.log(JSON.stringify({
     medianMs: times[Math.floor(times.length / 2)],
+    medianCpuMs: cpu[Math.floor(cpu.length / 2)],
     peakRssMb: peakRssMb(),
     deno: Deno.version.deno,
     v8: Deno.version.v8,

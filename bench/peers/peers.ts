@@ -3,7 +3,9 @@
  * python3-torch on OpenBLAS, one thread) on the same training steps, in
  * alternating runs so both share the machine's drift; optionally the tfjs
  * engine too (`--tfjs`, the "before"). Prints per-case medians, the ratio
- * simd / PyTorch with the goal of issue 10, and peak resident memory.
+ * simd / PyTorch with the goal of issue 10 (judged on wall time), the same
+ * ratio in CPU time of each process (steadier on a shared machine), and peak
+ * resident memory.
  *
  * PyTorch is skipped, with a message, when `/usr/bin/python3` cannot import
  * torch (install: `apt-get install -y python3-torch libopenblas0-pthread`).
@@ -73,6 +75,7 @@ const here = new URL(".", import.meta.url).pathname;
 
 interface _Run {
   readonly medianMs: number;
+  readonly medianCpuMs: number;
   readonly peakRssMb: number;
   readonly [key: string]: unknown;
 }
@@ -188,6 +191,7 @@ if (import.meta.main) {
     "simd ms",
     "PyTorch ms",
     "simd/PyTorch",
+    "CPU-time ratio",
     "goal",
     "met",
     "peak RSS simd / PyTorch MB",
@@ -200,6 +204,9 @@ if (import.meta.main) {
     const hasTorch = s.torch.length > 0;
     const tm = hasTorch ? _median(s.torch.map((x) => x.medianMs)) : NaN;
     const ratio = simd / tm;
+    const cpuRatio = hasTorch
+      ? _median(s.simd.map((x) => x.medianCpuMs)) / _median(s.torch.map((x) => x.medianCpuMs))
+      : NaN;
     const rssSimd = Math.max(...s.simd.map((x) => x.peakRssMb));
     const rssTorch = hasTorch ? Math.max(...s.torch.map((x) => x.peakRssMb)) : NaN;
     const met = !hasTorch
@@ -218,6 +225,7 @@ if (import.meta.main) {
           ratio < 1 ? `${(1 / ratio).toFixed(1)}× faster` : `${ratio.toFixed(1)}× slower`
         })`
         : "—",
+      hasTorch ? cpuRatio.toFixed(2) : "—",
       goal,
       met,
       `${rssSimd.toFixed(0)} / ${hasTorch ? rssTorch.toFixed(0) : "—"}`,

@@ -4,7 +4,8 @@ masked SGD with Nesterov momentum 0.9 and weight decay 1e-4 (gradients and
 weights multiplied by the masks, PyTorch's usual way to train a masked network).
 
 Usage: OPENBLAS_NUM_THREADS=1 python3 torch_step.py '<case JSON>'
-Prints one JSON line: median step milliseconds, peak RSS, torch version, BLAS check.
+Prints one JSON line: median step milliseconds (wall and CPU time of this process), peak RSS,
+torch version, BLAS check.
 Run by `deno task bench:peers` (bench/peers/peers.ts), which passes the case.
 """
 import json
@@ -110,12 +111,14 @@ def main():
 
     for _ in range(case["warmup"]):
         step()
-    times = []
+    times, cpu = [], []
     for _ in range(case["steps"]):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
     times.sort()
+    cpu.sort()
     rss_kb = 0
     with open("/proc/self/status") as status:
         for line in status:
@@ -123,6 +126,7 @@ def main():
                 rss_kb = int(line.split()[1])
     print(json.dumps({
         "medianMs": times[len(times) // 2],
+        "medianCpuMs": cpu[len(cpu) // 2],
         "peakRssMb": rss_kb / 1024,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
