@@ -1,0 +1,349 @@
+/**
+ * The speed commands of CI (docs/benchmarks.md):
+ *
+ * ```sh
+ * deno task bench:ci        # k runs of `deno bench --json bench/` (CI set), figures to
+ *                           # results/bench/benchmark.json (customSmallerIsBetter), then the gate
+ * deno task bench:gate      # the gate alone, on results/bench/figures.json
+ * deno task bench:baseline  # measure and write bench/baseline.json (the one deliberate update)
+ * deno task bench:noise     # run-to-run noise over many runs; --write sets the thresholds
+ * ```
+ *
+ * Options: `--runs k` (default: the baseline's), `--out dir` (default
+ * `results/bench`), `--baseline file` (default `bench/baseline.json`),
+ * `--no-gate` (bench:ci only writes the figures), `--from dir` (bench:noise
+ * analyses saved raw runs instead of running), `--write` (bench:noise stores
+ * the thresholds it derives in the baseline file).
+ *
+ * Exit codes: 0 ok, 1 a figure regressed past its threshold (or a baseline
+ * figure is missing), 2 usage error or a benchmark failed.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import {
+  actionEntries,
+  type Aggregate,
+  aggregateRatios,
+  type BaselineFile,
+  type BenchEntry,
+  type Figure,
+  type FigureMethod,
+  type FigureNoise,
+  figureNoise,
+  formatGateReport,
+  gate,
+  groupRatios,
+  parseBenchJson,
+  type RunStatistic,
+  thresholdFromNoise,
+  validateBaseline,
+} from "./bench_figures.ts";
+
+/** Where the committed baseline lives, relative to the repository root. */
+export const BASELINE_PATH = "bench/baseline.json";
+
+/** The measurement used when there is no baseline file yet. */
+export const DEFAULT_METHOD: FigureMethod = { statistic: "min", aggregate: "median", runs: 3 };
+
+/** Layer sizes of the init benchmarks in the CI set (`SPARSE_INIT_BENCH_SIZES`). */
+export const CI_SIZES: readonly number[] = [256, 512];
+
+/** Safety factor and floor of the thresholds `bench:noise --write` derives. */
+export const THRESHOLD_RULE = { margin: 1.5, floor: 0.1 } as const;
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+interface _Args {
+  readonly command: string;
+  readonly runs?: number;
+  readonly out: string;
+  readonly baseline: string;
+  readonly gate: boolean;
+  readonly from?: string;
+  readonly write: boolean;
+}
+
+class _Usage extends Error {}
+
+function _parse(args: readonly string[]): _Args {
+  const [command, ...rest] = args;
+  if (!["ci", "gate", "baseline", "noise"].includes(command)) {
+    throw new _Usage(
+      `bench: unknown command ${JSON.stringify(command)}; one of ci, gate, baseline, noise`,
+    );
+  }
+  let runs: number | undefined;
+  let out = join(ROOT, "results/bench");
+  let baseline = join(ROOT, BASELINE_PATH);
+  let gateOn = true;
+  let from: string | undefined;
+  let write = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = () => {
+      if (i + 1 >= rest.length) throw new _Usage(`bench ${command}: ${a} needs a value`);
+      return rest[++i];
+    };
+    if (a === "--runs") {
+      const v = value();
+      runs = Number(v);
+      if (!(Number.isInteger(runs) && runs >= 1)) {
+        throw new _Usage(`bench ${command}: --runs must be an integer ≥ 1; got ${v}`);
+      }
+    } else if (a === "--out") out = value();
+    else if (a === "--baseline") baseline = value();
+    else if (a === "--from") from = value();
+    else if (a === "--no-gate") gateOn = false;
+    else if (a === "--write") write = true;
+    else throw new _Usage(`bench ${command}: unknown option ${JSON.stringify(a)}`);
+  }
+  return { command, runs, out, baseline, gate: gateOn, from, write };
+}
+
+function _readBaseline(path: string): BaselineFile | undefined {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+  return validateBaseline(JSON.parse(text));
+}
+
+/** One `deno bench --json bench/` run of the CI set; throws with deno's stderr if it fails. */
+async function _benchRun(
+  sizes: readonly number[],
+): Promise<{ text: string; entries: BenchEntry[] }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bench", "-A", "--json", "bench/"],
+    cwd: ROOT,
+    env: { SPARSE_INIT_BENCH_SIZES: sizes.join(","), NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) {
+    throw new Error(
+      `deno bench failed (exit ${out.code}):\n${new TextDecoder().decode(out.stderr).slice(-3000)}`,
+    );
+  }
+  return { text, entries: parseBenchJson(text) };
+}
+
+function _measured(): string {
+  const [l1, l5, l15] = Deno.loadavg();
+  let cpu = "unknown CPU";
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
+  } catch { /* not Linux */ }
+  return `${new Date().toISOString()}, ${cpu}, ${navigator.hardwareConcurrency} cores, ` +
+    `load average ${l1.toFixed(2)} ${l5.toFixed(2)} ${l15.toFixed(2)} before the runs`;
+}
+
+async function _measure(
+  method: FigureMethod,
+  sizes: readonly number[],
+  out: string,
+  log: (t: string) => void,
+): Promise<Figure[]> {
+  Deno.mkdirSync(out, { recursive: true });
+  const runs: BenchEntry[][] = [];
+  for (let i = 0; i < method.runs; i++) {
+    const t0 = performance.now();
+    const { text, entries } = await _benchRun(sizes);
+    Deno.writeTextFileSync(join(out, `raw-${i + 1}.json`), text);
+    runs.push(entries);
+    log(`bench run ${i + 1}/${method.runs}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  return aggregateRatios(runs.map((r) => groupRatios(r, method.statistic)), method.aggregate);
+}
+
+function _table(figures: readonly Figure[]): string {
+  const w = Math.max(...figures.map((f) => f.name.length));
+  return figures.map((f) =>
+    `${f.name.padEnd(w)}  ${f.value.toPrecision(4).padStart(9)} x baseline  (runs: ${
+      f.runs.map((x) => x.toPrecision(3)).join(", ")
+    })`
+  ).join("\n") + "\n";
+}
+
+function _noiseTable(rows: readonly FigureNoise[]): string {
+  const w = Math.max(...rows.map((r) => r.name.length));
+  return rows.map((r) =>
+    `${r.name.padEnd(w)}  median ${r.median.toPrecision(4).padStart(8)}  cv ${
+      (100 * r.cv).toFixed(1).padStart(5)
+    }%  max/min ${r.maxOverMin.toFixed(3)}`
+  ).join("\n") + "\n";
+}
+
+/**
+ * Runs one bench command; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { benchMain } from "./bench_main.ts";
+ * equal(await benchMain(["nope"], { stdout: () => {}, stderr: () => {} }), 2);
+ * ```
+ */
+export async function benchMain(
+  args: readonly string[],
+  io: { stdout: (t: string) => void; stderr: (t: string) => void },
+): Promise<number> {
+  let a: _Args;
+  try {
+    a = _parse(args);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const base = _readBaseline(a.baseline);
+    const method: FigureMethod = {
+      ...(base?.method ?? DEFAULT_METHOD),
+      ...(a.runs ? { runs: a.runs } : {}),
+    };
+    const sizes = base?.sizes ?? CI_SIZES;
+    if (a.command === "ci" || a.command === "baseline") {
+      const measured = _measured();
+      const figures = await _measure(method, sizes, a.out, io.stderr);
+      io.stdout(_table(figures));
+      Deno.writeTextFileSync(
+        join(a.out, "benchmark.json"),
+        JSON.stringify(actionEntries(figures, method), null, 2) + "\n",
+      );
+      Deno.writeTextFileSync(join(a.out, "figures.json"), JSON.stringify(figures, null, 2) + "\n");
+      io.stdout(`wrote ${join(a.out, "benchmark.json")} (customSmallerIsBetter)\n`);
+      if (a.command === "baseline") {
+        const next: BaselineFile = {
+          version: 1,
+          method,
+          sizes,
+          threshold: base?.threshold ?? 0.25,
+          thresholds: base?.thresholds ?? {},
+          figures: Object.fromEntries(figures.map((f) => [f.name, Number(f.value.toPrecision(4))])),
+          measured,
+        };
+        if (base !== undefined) io.stdout(formatGateReport(gate(base, figures)) + "\n");
+        Deno.writeTextFileSync(a.baseline, JSON.stringify(next, null, 2) + "\n");
+        io.stdout(`wrote ${a.baseline}: commit it to make these figures the baseline\n`);
+        return 0;
+      }
+      if (!a.gate) return 0;
+      return _gate(base, figures, a.baseline, io);
+    }
+    if (a.command === "gate") {
+      const path = join(a.out, "figures.json");
+      const figures = JSON.parse(Deno.readTextFileSync(path)) as Figure[];
+      return _gate(base, figures, a.baseline, io);
+    }
+    // noise
+    const dir = a.from ?? join(a.out, "noise");
+    const raw: BenchEntry[][] = [];
+    if (a.from === undefined) {
+      Deno.mkdirSync(dir, { recursive: true });
+      const total = a.runs ?? 30;
+      for (let i = 0; i < total; i++) {
+        Deno.writeTextFileSync(
+          join(dir, `run-${String(i + 1).padStart(2, "0")}.uptime`),
+          _measured(),
+        );
+        const { text, entries } = await _benchRun(sizes);
+        Deno.writeTextFileSync(join(dir, `run-${String(i + 1).padStart(2, "0")}.json`), text);
+        raw.push(entries);
+        io.stderr(`noise run ${i + 1}/${total}\n`);
+      }
+    } else {
+      for (const name of [...Deno.readDirSync(dir)].map((e) => e.name).sort()) {
+        if (/^run-\d+\.json$/.test(name)) {
+          raw.push(parseBenchJson(Deno.readTextFileSync(join(dir, name))));
+        }
+      }
+    }
+    io.stdout(`${raw.length} raw runs from ${dir}\n`);
+    const k = method.runs;
+    const summary: string[] = [];
+    for (const runs of [1, k]) {
+      for (const statistic of ["min", "avg"] as RunStatistic[]) {
+        for (const aggregate of (runs === 1 ? ["median"] : ["median", "min"]) as Aggregate[]) {
+          const m = { statistic, aggregate, runs };
+          const noise = figureNoise(raw, m);
+          const cvs = noise.map((n) => n.cv);
+          const worst = Math.max(...noise.map((n) => n.maxOverMin));
+          summary.push(
+            `${statistic} per run, ${aggregate} of ${runs}: ${noise[0].samples} measurements; ` +
+              `median cv ${(100 * _median(cvs)).toFixed(1)}%, max cv ${
+                (100 * Math.max(...cvs)).toFixed(1)
+              }%, worst max/min ${worst.toFixed(3)}`,
+          );
+          io.stdout(`\n## ${summary.at(-1)}\n${_noiseTable(noise)}`);
+        }
+      }
+    }
+    io.stdout(`\n## summary\n${summary.join("\n")}\n`);
+    const chosen = figureNoise(raw, method);
+    const thresholds = Object.fromEntries(
+      chosen.map((n) => [n.name, thresholdFromNoise(n.maxOverMin, THRESHOLD_RULE)]),
+    );
+    io.stdout(
+      `\nthresholds for ${method.statistic} per run, ${method.aggregate} of ${method.runs} ` +
+        `(${THRESHOLD_RULE.margin} × worst change, at least ${
+          100 * THRESHOLD_RULE.floor
+        }%, up to 5%):\n${
+          Object.entries(thresholds).map(([n, t]) => `${n}: ${(100 * t).toFixed(0)}%`).join("\n")
+        }\n`,
+    );
+    if (a.write) {
+      if (base === undefined) {
+        io.stderr(`bench noise --write: no ${a.baseline}; run deno task bench:baseline first\n`);
+        return 2;
+      }
+      const values = Object.values(thresholds);
+      const common = _median(values);
+      const next: BaselineFile = {
+        ...base,
+        threshold: common,
+        thresholds: Object.fromEntries(Object.entries(thresholds).filter(([, t]) => t !== common)),
+      };
+      Deno.writeTextFileSync(a.baseline, JSON.stringify(next, null, 2) + "\n");
+      io.stdout(`wrote the thresholds to ${a.baseline} (default ${(100 * common).toFixed(0)}%)\n`);
+    }
+    return 0;
+  } catch (e) {
+    io.stderr(`bench ${a.command}: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+function _median(xs: readonly number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  return s[s.length >> 1];
+}
+
+function _gate(
+  base: BaselineFile | undefined,
+  figures: readonly Figure[],
+  path: string,
+  io: { stdout: (t: string) => void; stderr: (t: string) => void },
+): number {
+  if (base === undefined) {
+    io.stderr(`speed gate: no baseline at ${path}; create it with deno task bench:baseline\n`);
+    return 2;
+  }
+  const report = gate(base, figures);
+  (report.ok ? io.stdout : io.stderr)(formatGateReport(report) + "\n");
+  return report.ok ? 0 : 1;
+}
+
+if (import.meta.main) {
+  const enc = new TextEncoder();
+  Deno.exit(
+    await benchMain(Deno.args, {
+      stdout: (t) => Deno.stdout.writeSync(enc.encode(t)),
+      stderr: (t) => Deno.stderr.writeSync(enc.encode(t)),
+    }),
+  );
+}
