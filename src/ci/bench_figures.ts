@@ -100,8 +100,13 @@ export function parseBenchJson(text: string): BenchEntry[] {
 /** Per-run statistic of the iteration times a ratio is taken of. */
 export type RunStatistic = "min" | "avg";
 
-/** How a figure is aggregated over the k runs of one CI measurement. */
-export type Aggregate = "median" | "min";
+/**
+ * How a figure is aggregated over the k runs of one CI measurement: the
+ * `median` or the `min` of the per-run ratios, or `pooled-min`: each
+ * benchmark's smallest statistic over the k runs divided by its baseline's
+ * smallest (each side at its least disturbed run).
+ */
+export type Aggregate = "median" | "min" | "pooled-min";
 
 /**
  * One benchmark's ratio to its group's baseline in one run.
@@ -244,6 +249,51 @@ export function aggregateRatios(runs: readonly (readonly Ratio[])[], how: Aggreg
 }
 
 /**
+ * The CI figures of k raw runs under `method` (its `runs` is not used: every
+ * run given is aggregated). `runs` of each figure holds the per-run ratios.
+ *
+ * @throws {RangeError} as {@linkcode groupRatios} and {@linkcode aggregateRatios}.
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { type BenchEntry, figuresOf } from "./bench_figures.ts";
+ * const s = (t: number) => ({ n: 1, min: t, max: t, avg: t, p75: t });
+ * const run = (b: number, a: number): BenchEntry[] => [
+ *   { group: "g", name: "b", baseline: true, stats: s(b) },
+ *   { group: "g", name: "a", baseline: false, stats: s(a) },
+ * ];
+ * const raw = [run(10, 10), run(20, 5)];
+ * equal(figuresOf(raw, { statistic: "min", aggregate: "min", runs: 2 })[0].value, 0.25);
+ * equal(figuresOf(raw, { statistic: "min", aggregate: "pooled-min", runs: 2 })[0].value, 0.5);
+ * ```
+ */
+export function figuresOf(
+  raw: readonly (readonly BenchEntry[])[],
+  method: FigureMethod,
+): Figure[] {
+  const perRun = raw.map((r) => groupRatios(r, method.statistic));
+  if (method.aggregate !== "pooled-min") return aggregateRatios(perRun, method.aggregate);
+  const perRunFigures = aggregateRatios(perRun, "median");
+  const pooled: BenchEntry[] = raw[0].map((e) => {
+    const values = raw.map((r, i) => {
+      const x = r.find((y) => y.group === e.group && y.name === e.name);
+      if (x === undefined) {
+        throw new RangeError(`figuresOf: run ${i + 1} has no benchmark ${e.group}: ${e.name}`);
+      }
+      return x.stats[method.statistic];
+    });
+    const v = Math.min(...values);
+    return { ...e, stats: { ...e.stats, [method.statistic]: v } };
+  });
+  return groupRatios(pooled, method.statistic).map((r) => ({
+    name: r.name,
+    baseline: r.baseline,
+    value: r.ratio,
+    runs: perRunFigures.find((f) => f.name === r.name)!.runs,
+  }));
+}
+
+/**
  * One entry of github-action-benchmark's `customSmallerIsBetter` file.
  *
  * @example
@@ -355,7 +405,8 @@ export function validateBaseline(data: unknown): BaselineFile {
   const m = b.method;
   if (
     m === undefined || !["min", "avg"].includes(m.statistic) ||
-    !["median", "min"].includes(m.aggregate) || !(Number.isInteger(m.runs) && m.runs >= 1)
+    !["median", "min", "pooled-min"].includes(m.aggregate) ||
+    !(Number.isInteger(m.runs) && m.runs >= 1)
   ) {
     throw new TypeError(
       `baseline: method must be {statistic, aggregate, runs}; got ${JSON.stringify(m)}`,
@@ -569,8 +620,7 @@ export function figureNoise(
   }
   const measurements: Figure[][] = [];
   for (let g = 0; g < groups; g++) {
-    const runs = raw.slice(g * k, (g + 1) * k).map((r) => groupRatios(r, method.statistic));
-    measurements.push(aggregateRatios(runs, method.aggregate));
+    measurements.push(figuresOf(raw.slice(g * k, (g + 1) * k), method));
   }
   return measurements[0].map((f) => {
     const xs = measurements.map((m) => m.find((x) => x.name === f.name)!.value);

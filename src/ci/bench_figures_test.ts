@@ -5,6 +5,7 @@ import {
   type BaselineFile,
   type BenchEntry,
   figureNoise,
+  figuresOf,
   formatGateReport,
   gate,
   groupRatios,
@@ -167,4 +168,19 @@ Deno.test("thresholdFromNoise: margin × worst change, a floor, rounded up to 5%
   equal(thresholdFromNoise(1.3, { margin: 1.5, floor: 0.1 }), 0.45);
   equal(thresholdFromNoise(1.0, { margin: 1.5, floor: 0.1 }), 0.1);
   equal(thresholdFromNoise(1.1, { margin: 1.5, floor: 0.1 }), 0.15);
+});
+
+Deno.test("figuresOf: pooled-min divides each side's best run; median/min aggregate per-run ratios", () => {
+  // run 1: the baseline was disturbed (fill 20); run 2: the benchmark was (eoi 40)
+  const raw = [_run(20, 20), _run(10, 40), _run(10, 30)];
+  const method = { statistic: "min", runs: 3 } as const;
+  const pooled = figuresOf(raw, { ...method, aggregate: "pooled-min" });
+  equal(pooled[0].value, 2); // 20 / 10
+  deepEqual(pooled[0].runs, [1, 4, 3]);
+  equal(figuresOf(raw, { ...method, aggregate: "median" })[0].value, 3);
+  equal(figuresOf(raw, { ...method, aggregate: "min" })[0].value, 1);
+  throws(
+    () => figuresOf([raw[0], raw[1].slice(0, 1)], { ...method, aggregate: "pooled-min" }),
+    /run 2 has no figure|run 2 has no benchmark/,
+  );
 });

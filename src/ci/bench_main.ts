@@ -25,16 +25,15 @@ import { join } from "node:path";
 import {
   actionEntries,
   type Aggregate,
-  aggregateRatios,
   type BaselineFile,
   type BenchEntry,
   type Figure,
   type FigureMethod,
   type FigureNoise,
   figureNoise,
+  figuresOf,
   formatGateReport,
   gate,
-  groupRatios,
   parseBenchJson,
   type RunStatistic,
   thresholdFromNoise,
@@ -52,6 +51,19 @@ export const CI_SIZES: readonly number[] = [256, 512];
 
 /** Safety factor and floor of the thresholds `bench:noise --write` derives. */
 export const THRESHOLD_RULE = { margin: 1.5, floor: 0.1 } as const;
+
+/** The options the bench commands take (checked against the workflow by its test). */
+export const BENCH_OPTIONS: readonly string[] = [
+  "--runs",
+  "--out",
+  "--baseline",
+  "--no-gate",
+  "--from",
+  "--write",
+];
+
+/** Where `bench:ci` writes the figures, relative to the repository root. */
+export const FIGURES_DIR = "results/bench";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -75,7 +87,7 @@ function _parse(args: readonly string[]): _Args {
     );
   }
   let runs: number | undefined;
-  let out = join(ROOT, "results/bench");
+  let out = join(ROOT, FIGURES_DIR);
   let baseline = join(ROOT, BASELINE_PATH);
   let gateOn = true;
   let from: string | undefined;
@@ -158,7 +170,7 @@ async function _measure(
     runs.push(entries);
     log(`bench run ${i + 1}/${method.runs}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
-  return aggregateRatios(runs.map((r) => groupRatios(r, method.statistic)), method.aggregate);
+  return figuresOf(runs, method);
 }
 
 function _table(figures: readonly Figure[]): string {
@@ -266,9 +278,11 @@ export async function benchMain(
     io.stdout(`${raw.length} raw runs from ${dir}\n`);
     const k = method.runs;
     const summary: string[] = [];
-    for (const runs of [1, k]) {
+    for (const runs of [...new Set([1, k, 5])]) {
+      if (Math.floor(raw.length / runs) < 2) continue;
       for (const statistic of ["min", "avg"] as RunStatistic[]) {
-        for (const aggregate of (runs === 1 ? ["median"] : ["median", "min"]) as Aggregate[]) {
+        const aggregates = runs === 1 ? ["median"] : ["median", "min", "pooled-min"];
+        for (const aggregate of aggregates as Aggregate[]) {
           const m = { statistic, aggregate, runs };
           const noise = figureNoise(raw, m);
           const cvs = noise.map((n) => n.cv);

@@ -29,6 +29,15 @@ import {
   type SmokeOutcome,
 } from "./smoke.ts";
 
+/** The options `deno task smoke` takes (checked against `.ci/run` and the workflow by a test). */
+export const SMOKE_OPTIONS: readonly string[] = [
+  "--reference",
+  "--per-reproduction",
+  "--budget",
+  "--list",
+  "--out",
+];
+
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Options of {@linkcode smokeMain} besides the arguments (tests point it elsewhere). */
