@@ -384,6 +384,8 @@ export interface BaselineFile {
   readonly figures: Readonly<Record<string, number>>;
   /** When, where and under which load the baseline was measured. */
   readonly measured: string;
+  /** Where the thresholds come from (`bench:noise --write`: runs, measurements, load). */
+  readonly thresholdsFrom?: string;
 }
 
 /**

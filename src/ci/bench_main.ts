@@ -44,7 +44,7 @@ import {
 export const BASELINE_PATH = "bench/baseline.json";
 
 /** The measurement used when there is no baseline file yet. */
-export const DEFAULT_METHOD: FigureMethod = { statistic: "min", aggregate: "median", runs: 3 };
+export const DEFAULT_METHOD: FigureMethod = { statistic: "min", aggregate: "pooled-min", runs: 3 };
 
 /** Layer sizes of the init benchmarks in the CI set (`SPARSE_INIT_BENCH_SIZES`). */
 export const CI_SIZES: readonly number[] = [256, 512];
@@ -238,9 +238,10 @@ export async function benchMain(
           thresholds: base?.thresholds ?? {},
           figures: Object.fromEntries(figures.map((f) => [f.name, Number(f.value.toPrecision(4))])),
           measured,
+          thresholdsFrom: base?.thresholdsFrom,
         };
         if (base !== undefined) io.stdout(formatGateReport(gate(base, figures)) + "\n");
-        Deno.writeTextFileSync(a.baseline, JSON.stringify(next, null, 2) + "\n");
+        Deno.writeTextFileSync(a.baseline, _baselineText(next));
         io.stdout(`wrote ${a.baseline}: commit it to make these figures the baseline\n`);
         return 0;
       }
@@ -317,12 +318,18 @@ export async function benchMain(
       }
       const values = Object.values(thresholds);
       const common = _median(values);
+      const loads = raw.length > 0 ? _loads(dir) : "";
       const next: BaselineFile = {
         ...base,
+        thresholdsFrom: `deno task bench:noise: ${raw.length} runs of ${sizes.join(",")} ` +
+          `(${Math.floor(raw.length / method.runs)} measurements of ${method.runs}), ${
+            new Date().toISOString().slice(0, 10)
+          }${loads}; ${THRESHOLD_RULE.margin} × the worst change between two measurements, ` +
+          `at least ${100 * THRESHOLD_RULE.floor}%`,
         threshold: common,
         thresholds: Object.fromEntries(Object.entries(thresholds).filter(([, t]) => t !== common)),
       };
-      Deno.writeTextFileSync(a.baseline, JSON.stringify(next, null, 2) + "\n");
+      Deno.writeTextFileSync(a.baseline, _baselineText(next));
       io.stdout(`wrote the thresholds to ${a.baseline} (default ${(100 * common).toFixed(0)}%)\n`);
     }
     return 0;
@@ -330,6 +337,36 @@ export async function benchMain(
     io.stderr(`bench ${a.command}: ${(e as Error).message}\n`);
     return 2;
   }
+}
+
+/** The baseline file's text, keys in a fixed order. */
+function _baselineText(b: BaselineFile): string {
+  const ordered = {
+    version: b.version,
+    method: b.method,
+    sizes: b.sizes,
+    measured: b.measured,
+    figures: b.figures,
+    threshold: b.threshold,
+    thresholds: b.thresholds,
+    thresholdsFrom: b.thresholdsFrom,
+  };
+  return JSON.stringify(ordered, null, 2) + "\n";
+}
+
+/** "; 1-minute load average min/median/max …" from the `.uptime` files beside the runs. */
+function _loads(dir: string): string {
+  const loads: number[] = [];
+  for (const e of Deno.readDirSync(dir)) {
+    if (!e.name.endsWith(".uptime")) continue;
+    const m = /load average:?\s*([\d.]+)/.exec(Deno.readTextFileSync(join(dir, e.name)));
+    if (m !== null) loads.push(Number(m[1]));
+  }
+  if (loads.length === 0) return "";
+  loads.sort((a, b) => a - b);
+  return `; 1-minute load average before each run: min ${loads[0]}, median ${_median(loads)}, max ${
+    loads.at(-1)
+  } (2 cores)`;
 }
 
 function _median(xs: readonly number[]): number {
