@@ -658,3 +658,46 @@ export function thresholdFromNoise(
   const raw = Math.max(options.floor, options.margin * (maxOverMin - 1));
   return Math.ceil(raw * 20 - 1e-9) / 20;
 }
+
+/**
+ * Baseline values from raw runs: the raw runs are cut into disjoint
+ * measurements of `method.runs` (as CI takes them) and each figure's
+ * baseline is its median over the measurements, so a baseline is not one
+ * lucky or unlucky measurement.
+ *
+ * @throws {RangeError} if the runs make no full measurement.
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { baselineFigures, type BenchEntry } from "./bench_figures.ts";
+ * const s = (t: number) => ({ n: 1, min: t, max: t, avg: t, p75: t });
+ * const run = (a: number): BenchEntry[] => [
+ *   { group: "g", name: "b", baseline: true, stats: s(10) },
+ *   { group: "g", name: "a", baseline: false, stats: s(a) },
+ * ];
+ * const raw = [run(10), run(30), run(20)];
+ * deepEqual(baselineFigures(raw, { statistic: "min", aggregate: "median", runs: 1 }), { "g: a": 2 });
+ * ```
+ */
+export function baselineFigures(
+  raw: readonly (readonly BenchEntry[])[],
+  method: FigureMethod,
+): Record<string, number> {
+  const k = method.runs;
+  const groups = Math.floor(raw.length / k);
+  if (groups < 1) {
+    throw new RangeError(`baselineFigures: ${raw.length} raw runs make no measurement of ${k}`);
+  }
+  const measurements: Figure[][] = [];
+  for (let g = 0; g < groups; g++) {
+    measurements.push(figuresOf(raw.slice(g * k, (g + 1) * k), method));
+  }
+  return Object.fromEntries(
+    measurements[0].map((f) => [
+      f.name,
+      Number(
+        median(measurements.map((m) => m.find((x) => x.name === f.name)!.value)).toPrecision(4),
+      ),
+    ]),
+  );
+}

@@ -5,15 +5,18 @@
  * deno task bench:ci        # k runs of `deno bench --json bench/` (CI set), figures to
  *                           # results/bench/benchmark.json (customSmallerIsBetter), then the gate
  * deno task bench:gate      # the gate alone, on results/bench/figures.json
- * deno task bench:baseline  # measure and write bench/baseline.json (the one deliberate update)
+ * deno task bench:baseline  # 3 measurements of k runs; each figure's median becomes the
+ *                           # baseline in bench/baseline.json (the one deliberate update)
  * deno task bench:noise     # run-to-run noise over many runs; --write sets the thresholds
  * ```
  *
  * Options: `--runs k` (default: the baseline's), `--out dir` (default
  * `results/bench`), `--baseline file` (default `bench/baseline.json`),
- * `--no-gate` (bench:ci only writes the figures), `--from dir` (bench:noise
- * analyses saved raw runs instead of running), `--write` (bench:noise stores
- * the thresholds it derives in the baseline file).
+ * `--no-gate` (bench:ci only writes the figures), `--measurements m`
+ * (bench:baseline, default 3), `--from dir` (bench:noise and bench:baseline
+ * use raw runs saved there instead of running), `--write` (bench:noise stores
+ * the thresholds it derives in the baseline file; the default threshold is
+ * their median, the others are listed per figure).
  *
  * Exit codes: 0 ok, 1 a figure regressed past its threshold (or a baseline
  * figure is missing), 2 usage error or a benchmark failed.
@@ -25,6 +28,7 @@ import { join } from "node:path";
 import {
   actionEntries,
   type Aggregate,
+  baselineFigures,
   type BaselineFile,
   type BenchEntry,
   type Figure,
@@ -60,6 +64,7 @@ export const BENCH_OPTIONS: readonly string[] = [
   "--no-gate",
   "--from",
   "--write",
+  "--measurements",
 ];
 
 /** Where `bench:ci` writes the figures, relative to the repository root. */
@@ -75,6 +80,7 @@ interface _Args {
   readonly gate: boolean;
   readonly from?: string;
   readonly write: boolean;
+  readonly measurements: number;
 }
 
 class _Usage extends Error {}
@@ -92,6 +98,7 @@ function _parse(args: readonly string[]): _Args {
   let gateOn = true;
   let from: string | undefined;
   let write = false;
+  let measurements = 3;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = () => {
@@ -104,6 +111,12 @@ function _parse(args: readonly string[]): _Args {
       if (!(Number.isInteger(runs) && runs >= 1)) {
         throw new _Usage(`bench ${command}: --runs must be an integer ≥ 1; got ${v}`);
       }
+    } else if (a === "--measurements") {
+      const v = value();
+      measurements = Number(v);
+      if (!(Number.isInteger(measurements) && measurements >= 1)) {
+        throw new _Usage(`bench ${command}: --measurements must be an integer ≥ 1; got ${v}`);
+      }
     } else if (a === "--out") out = value();
     else if (a === "--baseline") baseline = value();
     else if (a === "--from") from = value();
@@ -111,7 +124,7 @@ function _parse(args: readonly string[]): _Args {
     else if (a === "--write") write = true;
     else throw new _Usage(`bench ${command}: unknown option ${JSON.stringify(a)}`);
   }
-  return { command, runs, out, baseline, gate: gateOn, from, write };
+  return { command, runs, out, baseline, gate: gateOn, from, write, measurements };
 }
 
 function _readBaseline(path: string): BaselineFile | undefined {
@@ -173,6 +186,36 @@ async function _measure(
   return figuresOf(runs, method);
 }
 
+/** Runs `total` raw bench runs into `dir` (`run-NN.json`, load before each in `run-NN.uptime`). */
+async function _collect(
+  total: number,
+  sizes: readonly number[],
+  dir: string,
+  log: (t: string) => void,
+): Promise<BenchEntry[][]> {
+  Deno.mkdirSync(dir, { recursive: true });
+  const raw: BenchEntry[][] = [];
+  for (let i = 0; i < total; i++) {
+    const stem = join(dir, `run-${String(i + 1).padStart(2, "0")}`);
+    Deno.writeTextFileSync(
+      `${stem}.uptime`,
+      `load average: ${Deno.loadavg()[0].toFixed(2)}\n${_measured()}\n`,
+    );
+    const t0 = performance.now();
+    const { text, entries } = await _benchRun(sizes);
+    Deno.writeTextFileSync(`${stem}.json`, text);
+    raw.push(entries);
+    log(`bench run ${i + 1}/${total}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  return raw;
+}
+
+/** The raw runs saved in `dir` (`run-NN.json`), in name order. */
+function _readRaw(dir: string): BenchEntry[][] {
+  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^run-\d+\.json$/.test(n))
+    .sort().map((n) => parseBenchJson(Deno.readTextFileSync(join(dir, n))));
+}
+
 function _table(figures: readonly Figure[]): string {
   const w = Math.max(...figures.map((f) => f.name.length));
   return figures.map((f) =>
@@ -219,8 +262,46 @@ export async function benchMain(
       ...(a.runs ? { runs: a.runs } : {}),
     };
     const sizes = base?.sizes ?? CI_SIZES;
-    if (a.command === "ci" || a.command === "baseline") {
+    if (a.command === "baseline") {
       const measured = _measured();
+      const raw = a.from !== undefined
+        ? _readRaw(a.from)
+        : await _collect(method.runs * a.measurements, sizes, join(a.out, "baseline"), io.stderr);
+      const figures = baselineFigures(raw, method);
+      const measurements = Math.floor(raw.length / method.runs);
+      const next: BaselineFile = {
+        version: 1,
+        method,
+        sizes,
+        measured:
+          `${a.from === undefined ? measured : `from ${a.from}`}; median of ${measurements} ` +
+          `measurements of ${method.runs} runs each`,
+        figures,
+        threshold: base?.threshold ?? 0.25,
+        thresholds: base?.thresholds ?? {},
+        thresholdsFrom: base?.thresholdsFrom,
+      };
+      if (base !== undefined) {
+        io.stdout(
+          "the new baseline against the old one:\n" +
+            formatGateReport(
+              gate(
+                base,
+                Object.entries(figures).map(([name, value]) => ({
+                  name,
+                  baseline: "",
+                  value,
+                  runs: [value],
+                })),
+              ),
+            ) + "\n",
+        );
+      }
+      Deno.writeTextFileSync(a.baseline, _baselineText(next));
+      io.stdout(`wrote ${a.baseline}: commit it to make these figures the baseline\n`);
+      return 0;
+    }
+    if (a.command === "ci") {
       const figures = await _measure(method, sizes, a.out, io.stderr);
       io.stdout(_table(figures));
       Deno.writeTextFileSync(
@@ -229,22 +310,6 @@ export async function benchMain(
       );
       Deno.writeTextFileSync(join(a.out, "figures.json"), JSON.stringify(figures, null, 2) + "\n");
       io.stdout(`wrote ${join(a.out, "benchmark.json")} (customSmallerIsBetter)\n`);
-      if (a.command === "baseline") {
-        const next: BaselineFile = {
-          version: 1,
-          method,
-          sizes,
-          threshold: base?.threshold ?? 0.25,
-          thresholds: base?.thresholds ?? {},
-          figures: Object.fromEntries(figures.map((f) => [f.name, Number(f.value.toPrecision(4))])),
-          measured,
-          thresholdsFrom: base?.thresholdsFrom,
-        };
-        if (base !== undefined) io.stdout(formatGateReport(gate(base, figures)) + "\n");
-        Deno.writeTextFileSync(a.baseline, _baselineText(next));
-        io.stdout(`wrote ${a.baseline}: commit it to make these figures the baseline\n`);
-        return 0;
-      }
       if (!a.gate) return 0;
       return _gate(base, figures, a.baseline, io);
     }
@@ -255,27 +320,9 @@ export async function benchMain(
     }
     // noise
     const dir = a.from ?? join(a.out, "noise");
-    const raw: BenchEntry[][] = [];
-    if (a.from === undefined) {
-      Deno.mkdirSync(dir, { recursive: true });
-      const total = a.runs ?? 30;
-      for (let i = 0; i < total; i++) {
-        Deno.writeTextFileSync(
-          join(dir, `run-${String(i + 1).padStart(2, "0")}.uptime`),
-          _measured(),
-        );
-        const { text, entries } = await _benchRun(sizes);
-        Deno.writeTextFileSync(join(dir, `run-${String(i + 1).padStart(2, "0")}.json`), text);
-        raw.push(entries);
-        io.stderr(`noise run ${i + 1}/${total}\n`);
-      }
-    } else {
-      for (const name of [...Deno.readDirSync(dir)].map((e) => e.name).sort()) {
-        if (/^run-\d+\.json$/.test(name)) {
-          raw.push(parseBenchJson(Deno.readTextFileSync(join(dir, name))));
-        }
-      }
-    }
+    const raw = a.from !== undefined
+      ? _readRaw(dir)
+      : await _collect(a.runs ?? 30, sizes, dir, io.stderr);
     io.stdout(`${raw.length} raw runs from ${dir}\n`);
     const k = method.runs;
     const summary: string[] = [];
