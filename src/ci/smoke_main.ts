@@ -178,7 +178,9 @@ export async function smokeMain(args: readonly string[], io: SmokeIo): Promise<n
       outcomes.length - failed
     } of ${outcomes.length} cells ` +
       `match the reference${failed > 0 ? `, ${failed} mismatch` : ""}${
-        stale.length > 0 ? `, ${stale.length} reproductions with a stale reference` : ""
+        stale.length > 0
+          ? `, ${stale.length} reproduction${stale.length === 1 ? "" : "s"} with a stale reference`
+          : ""
       }\n`,
   );
   return verdict ? 0 : 1;
