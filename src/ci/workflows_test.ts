@@ -201,3 +201,25 @@ Deno.test("the shard matrix matches --shard, the board job merges every shard an
   ok(deploy.steps.some((s: _Any) => String(s.uses).startsWith("actions/deploy-pages@")));
   deepEqual(deploy.permissions, { pages: "write", "id-token": "write" });
 });
+
+Deno.test(".ci/run: install, the test task, the speed gate, the smoke check, then the counts line", () => {
+  const run = Deno.readTextFileSync(`${ROOT}.ci/run`);
+  const at = (needle: string) => {
+    const i = run.indexOf(needle);
+    ok(i >= 0, `.ci/run has no ${needle}`);
+    return i;
+  };
+  const order = [
+    "deno install --frozen",
+    "deno task test",
+    "deno task bench:ci",
+    "deno task smoke",
+    'echo "${passed} passed, ${failed} failed"',
+  ].map(at);
+  deepEqual(order, [...order].sort((a, b) => a - b));
+  ok(TASKS.test.startsWith("deno fmt --check && deno lint && deno check"), TASKS.test);
+  // a failing gate or smoke check makes the exit status non-zero
+  ok(/bench:ci; then gate="ok"; else gate="FAILED"; status=1; fi/.test(run));
+  ok(/smoke [^\n]*; then smoke="ok"; else smoke="FAILED"; status=1; fi/.test(run));
+  ok(run.trimEnd().endsWith('exit "$status"'));
+});
