@@ -8,6 +8,13 @@
  * (a full Gram at 2048 costs n³). Dense orthogonal (QR, O(n³)) runs up to
  * 1024×1024 only; SAO up to degree 256 (its cost is ≈ (4/3)·n·d² flops).
  *
+ * Each size also has a group `N×N vs orthogonal` whose baseline is the dense
+ * orthogonal init (Householder QR) and which holds EOI at density 0.1, so the
+ * CI figures (`deno task bench:ci`, docs/benchmarks.md) gate EOI's cost
+ * relative to both floors of its group: the array fill and QR.
+ *
+ * `SPARSE_INIT_BENCH_SIZES=256,512` restricts the sizes (the CI set).
+ *
  * Run: `deno bench bench/init_bench.ts`.
  *
  * @module
@@ -24,7 +31,25 @@ import {
 } from "../src/init/mod.ts";
 import { stream } from "../src/rng/mod.ts";
 
-const SIZES = [128, 256, 512, 1024, 2048];
+const ALL_SIZES = [128, 256, 512, 1024, 2048];
+
+/** The sizes to run: all, or those listed in `SPARSE_INIT_BENCH_SIZES` (comma-separated). */
+function _sizes(): number[] {
+  const raw = Deno.env.get("SPARSE_INIT_BENCH_SIZES");
+  if (raw === undefined || raw.trim() === "") return ALL_SIZES;
+  const sizes = raw.split(",").map((t) => Number(t.trim()));
+  const bad = sizes.filter((n) => !ALL_SIZES.includes(n));
+  if (bad.length > 0) {
+    throw new RangeError(
+      `SPARSE_INIT_BENCH_SIZES: ${JSON.stringify(raw)} lists ${bad.join(", ")}; sizes are ${
+        ALL_SIZES.join(", ")
+      }`,
+    );
+  }
+  return sizes;
+}
+
+const SIZES = _sizes();
 
 /** max |G − I| over Gram rows 0 and n−1 of a square n×n kernel (rows orthonormal). */
 function _partialGramError(w: Float32Array, n: number): number {
@@ -63,11 +88,13 @@ function _bench(
   density: number,
   iterations: { n?: number; warmup?: number },
   count?: [number, number],
+  baseline = false,
 ): void {
   let checked = false;
   Deno.bench({
     name,
     group,
+    baseline,
     ...iterations,
     fn(b) {
       b.start();
@@ -122,13 +149,19 @@ for (const n of SIZES) {
     _bench(group, `sao degree ${degree} (d=${d})`, sao, shape, d, big, [n * degree, 0]);
   }
   if (n <= 1024) {
+    // Dense orthogonal is the baseline of its own group, with EOI beside it.
+    const qrGroup = `${group} vs orthogonal`;
+    const qrIterations = n >= 1024 ? { n: 3, warmup: 1 } : big;
     _bench(
-      group,
+      qrGroup,
       "orthogonal (Householder QR)",
       orthogonal,
       shape,
       1,
-      n >= 1024 ? { n: 3, warmup: 1 } : big,
+      qrIterations,
+      undefined,
+      true,
     );
+    _bench(qrGroup, "eoi d=0.1", eoi, shape, 0.1, big, [0.1 * n * n, 2 * n]);
   }
 }

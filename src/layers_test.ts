@@ -30,6 +30,7 @@ const LAYERS: readonly string[] = [
   "compare",
   "cli",
   "cluster",
+  "ci",
 ];
 
 const SRC = new URL("./", import.meta.url);
