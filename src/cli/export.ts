@@ -33,6 +33,7 @@ export function exportCommand(program: Command, ctx: CliContext): void {
     .addHelpText("after", EXIT_CODES_HELP)
     .action(async (o: { store: string; format: "json" | "csv"; out?: string }) => {
       const store = openStore(o.store, { readOnly: true });
+      if (store.notice !== undefined) ctx.stderr(`note: ${store.notice}\n`);
       try {
         const rows = store.rows();
         const text = o.format === "json" ? rowsToJson(rows) : rowsToCsv(rows);

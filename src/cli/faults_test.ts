@@ -5,9 +5,9 @@
  * @module
  */
 
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { openStore } from "../store/mod.ts";
-import { CLI } from "./_test_helpers.ts";
+import { captureCli, CLI, withFakeReproductions } from "./_test_helpers.ts";
 import { EXIT } from "./exit_codes.ts";
 
 /** Waits for `child` to exit; kills it and fails after `ms` (a bound, not a measured threshold). */
@@ -82,4 +82,75 @@ Deno.test("Ctrl-C on a measure reproduction stops it, keeps the finished cells a
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/**
+ * Whether this process can mount a directory read-only in a private mount
+ * namespace (`unshare -m`, needs root or user namespaces): root ignores file
+ * permissions, so a chmod'ed directory would not be read-only for the tests.
+ */
+function _canMountReadOnly(): boolean {
+  const dir = Deno.makeTempDirSync({ prefix: "faults_probe_" });
+  try {
+    const out = new Deno.Command("unshare", {
+      args: ["-m", "sh", "-c", `mount --bind -o ro "${dir}" "${dir}" && ! touch "${dir}/x"`],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return out.code === 0;
+  } catch {
+    return false;
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "status, report, export and merge read a store in a read-only directory, and say so",
+  ignore: !_canMountReadOnly(),
+  fn: () =>
+    withFakeReproductions(async (dir) => {
+      const ro = `${dir}/ro`;
+      const path = `${ro}/r.db`;
+      const c = captureCli(dir);
+      equal(
+        await c.call(["reproduce", "eoi-wins", "--store", path, "--quiet", "--no-site"]),
+        EXIT.OK,
+      );
+      const bytes = await Deno.readFile(path);
+      const files = [...Deno.readDirSync(ro)].map((e) => e.name);
+      const repro = ["--reproductions", `${dir}/repro`];
+      // Each command runs in its own mount namespace where `ro` is a read-only bind mount.
+      const inReadOnlyDir = async (args: string[]) => {
+        const script = `mount --bind -o ro "${ro}" "${ro}" && exec "$0" "$@"`;
+        const out = await new Deno.Command("unshare", {
+          args: ["-m", "sh", "-c", script, Deno.execPath(), "run", "-A", CLI, ...args],
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const dec = new TextDecoder();
+        return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+      };
+      const note = new RegExp(`^note: store ${path}: opened immutable \\(SQLite cannot create`);
+      const status = await inReadOnlyDir(["status", "eoi-wins", "--store", path, ...repro]);
+      equal(status.code, EXIT.OK, status.stderr);
+      ok(note.test(status.stderr), status.stderr);
+      ok(/eoi-wins\s+12\s+12\s/.test(status.stdout), status.stdout);
+      const report = await inReadOnlyDir(["report", "eoi-wins", "--store", path, ...repro]);
+      equal(report.code, EXIT.OK, report.stderr);
+      ok(note.test(report.stderr), report.stderr);
+      const exported = await inReadOnlyDir(["export", "--store", path, "--out", `${dir}/e.json`]);
+      equal(exported.code, EXIT.OK, exported.stderr);
+      ok(note.test(exported.stderr), exported.stderr);
+      equal(JSON.parse(await Deno.readTextFile(`${dir}/e.json`)).length, 12);
+      const merged = await inReadOnlyDir(["merge", path, "--store", `${dir}/all.db`]);
+      equal(merged.code, EXIT.OK, merged.stderr);
+      ok(note.test(merged.stderr), merged.stderr);
+      ok(merged.stderr.includes("12 row(s) read, 12 written"), merged.stderr);
+      // A writer is still refused there, with a store error.
+      const run = await inReadOnlyDir(["reproduce", "eoi-wins", "--store", path, ...repro]);
+      equal(run.code, EXIT.STORE_ERROR, run.stderr);
+      deepEqual(await Deno.readFile(path), bytes);
+      deepEqual([...Deno.readDirSync(ro)].map((e) => e.name), files);
+    }),
 });

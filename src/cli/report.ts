@@ -39,6 +39,7 @@ export function reportCommand(program: Command, ctx: CliContext): void {
     const specs = await specsOf(names, o, ctx);
     const grids = gridsOf(specs, o);
     const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o), readOnly: true });
+    if (store.notice !== undefined) ctx.stderr(`note: ${store.notice}\n`);
     try {
       const r = printVerdicts({ specs, grids, store, preset: o.preset, print: ctx.stdout });
       ctx.exit(verdictExitCode(r.reports, r.failed));

@@ -211,6 +211,8 @@ function _wrap(path: string, what: string, e: unknown, busyMs: number): StoreErr
     ? ` (another process holds a write lock on the store; gave up after busy_timeout=${busyMs} ms)`
     : /full|disk|I\/O/i.test(msg)
     ? " (disk full or I/O error; the store was not modified by this write)"
+    : /unable to open database file|readonly database/i.test(msg)
+    ? " (the file or its directory is not writable here; read-only commands can still read it)"
     : "";
   return new StoreError(`store ${path}: ${what} failed: ${msg}${hint}`, { cause: e });
 }
@@ -620,7 +622,9 @@ function _immutableNotice(path: string, forced: boolean): string {
     // no -wal file
   }
   return `store ${path}: opened immutable (${
-    forced ? "as asked" : "SQLite cannot create its -shm lock file beside it, e.g. a read-only directory"
+    forced
+      ? "as asked"
+      : "SQLite cannot create its -shm lock file beside it, e.g. a read-only directory"
   }): read as it is on disk, without locks${
     wal > 0
       ? `; its -wal file (${wal} bytes) is not read, so rows written since the last checkpoint are missing`
