@@ -154,3 +154,42 @@ Deno.test({
       deepEqual([...Deno.readDirSync(ro)].map((e) => e.name), files);
     }),
 });
+
+Deno.test("a closed stderr pipe does not stop the grid or change the exit code", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "faults_test_" });
+  const path = `${dir}/p.db`;
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        CLI,
+        "reproduce",
+        "exactness",
+        "--seeds",
+        "0",
+        "--store",
+        path,
+        "--no-site",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Like `2>&1 >/dev/null | head -2`: read the first progress lines, then close the pipe.
+    const { text, reader } = await _readUntil(child.stderr, /\[1\/98\]/);
+    ok(text.includes("[1/98]"), text);
+    await reader.cancel();
+    const stdout = new Response(child.stdout).text();
+    const status = await _statusWithin(child, 120_000);
+    equal(status.code, EXIT.OK, await stdout);
+    ok((await stdout).includes("Verdict"), "the report is still printed on stdout");
+    const store = openStore(path, { readOnly: true });
+    try {
+      equal(store.rows().length, 98, "every job ran");
+    } finally {
+      store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -78,6 +78,39 @@ export function exitCodeOf(e: unknown, stderr: (text: string) => void): number {
 }
 
 /**
+ * A text writer to `file` (stdout or stderr) that writes every byte, and
+ * once the reader has gone (a closed pipe: `| head`, a killed pager) drops
+ * this and every later write instead of throwing: output that nobody reads
+ * must not stop a grid or change its exit code. Other errors are thrown.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { pipeWriter } from "./main.ts";
+ * let calls = 0;
+ * const closed = { writeSync(): number { calls++; throw new Deno.errors.BrokenPipe("closed"); } };
+ * const write = pipeWriter(closed);
+ * write("a");
+ * write("b");
+ * equal(calls, 1);
+ * ```
+ */
+export function pipeWriter(file: { writeSync(p: Uint8Array): number }): (text: string) => void {
+  const enc = new TextEncoder();
+  let broken = false;
+  return (text) => {
+    if (broken) return;
+    let bytes = enc.encode(text);
+    try {
+      while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+      broken = true;
+    }
+  };
+}
+
+/**
  * Runs the CLI with `args` (without the program name) and returns the exit
  * code; never calls `Deno.exit` itself.
  *
@@ -91,9 +124,8 @@ export function exitCodeOf(e: unknown, stderr: (text: string) => void): number {
  * ```
  */
 export async function main(args: readonly string[], deps: CliDeps = {}): Promise<number> {
-  const enc = new TextEncoder();
-  const stdout = deps.stdout ?? ((t: string) => Deno.stdout.writeSync(enc.encode(t)));
-  const stderr = deps.stderr ?? ((t: string) => Deno.stderr.writeSync(enc.encode(t)));
+  const stdout = deps.stdout ?? pipeWriter(Deno.stdout);
+  const stderr = deps.stderr ?? pipeWriter(Deno.stderr);
   let code: number = EXIT.OK;
   const ctx: CliContext = {
     stdout,
@@ -124,14 +156,13 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
 
 if (import.meta.main) {
   const controller = new AbortController();
+  const interruptNote = pipeWriter(Deno.stderr);
   let interrupts = 0;
   Deno.addSignalListener("SIGINT", () => {
     interrupts++;
     if (interrupts > 1) Deno.exit(EXIT.INTERRUPTED);
-    Deno.stderr.writeSync(
-      new TextEncoder().encode(
-        "\ninterrupt: abandoning the current cell (it runs again next time); Ctrl-C again to quit now\n",
-      ),
+    interruptNote(
+      "\ninterrupt: abandoning the current cell (it runs again next time); Ctrl-C again to quit now\n",
     );
     controller.abort(new Error("interrupted"));
   });
