@@ -111,6 +111,61 @@ export class UsageError extends Error {
 }
 
 /**
+ * An output file or directory that cannot be written (`export --out`,
+ * `board --out`): `main` prints its message and exits 3, as for a store
+ * that cannot be written.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { OutputError } from "./context.ts";
+ * equal(new OutputError("export --out x: is a directory").name, "OutputError");
+ * ```
+ */
+export class OutputError extends Error {
+  /** @param message what could not be written, naming the path and why. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "OutputError";
+  }
+}
+
+/**
+ * Writes `text` to the file `path` for the option `flag` (e.g. `export --out`).
+ *
+ * @throws {OutputError} naming the flag and path when the path is a
+ * directory, its directory does not exist, or it cannot be written.
+ * @example
+ * ```ts
+ * import { rejects } from "node:assert/strict";
+ * import { writeOutputFile } from "./context.ts";
+ * const dir = await Deno.makeTempDir();
+ * await rejects(() => writeOutputFile("export --out", dir, "x"), /is a directory/);
+ * await Deno.remove(dir);
+ * ```
+ */
+export async function writeOutputFile(flag: string, path: string, text: string): Promise<void> {
+  try {
+    if ((await Deno.stat(path)).isDirectory) {
+      throw new OutputError(`${flag} ${path}: is a directory; give a file path`);
+    }
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    // missing: written below
+  }
+  try {
+    await Deno.writeTextFile(path, text);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "its directory does not exist"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message;
+    throw new OutputError(`${flag} ${path}: cannot write it (${why})`, { cause: e });
+  }
+}
+
+/**
  * The largest seed: seeds are 32-bit unsigned integers (a bound, so that a
  * range cannot run past the integers a double counts exactly).
  *

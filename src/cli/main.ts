@@ -21,7 +21,7 @@ import { REPRODUCTIONS_DIR, SpecError } from "../grid/mod.ts";
 import { StoreError } from "../store/mod.ts";
 import { boardCommand } from "./board.ts";
 import { compareCommand } from "./compare.ts";
-import { type CliContext, type CliDeps, UsageError } from "./context.ts";
+import { type CliContext, type CliDeps, OutputError, UsageError } from "./context.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";
 import { exportCommand } from "./export.ts";
 import { listCommand } from "./list.ts";
@@ -44,8 +44,8 @@ const _COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
 
 /**
  * The exit code of what a command threw, printing its message: commander's
- * usage errors and a user's bad input 2, a store error 3; rethrows anything
- * else (a bug).
+ * usage errors and a user's bad input 2, a store error or an output file that
+ * cannot be written 3; rethrows anything else (a bug).
  *
  * @example
  * ```ts
@@ -58,12 +58,10 @@ const _COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
  */
 export function exitCodeOf(e: unknown, stderr: (text: string) => void): number {
   if (e instanceof CommanderError) {
-    if (["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)) {
-      return EXIT.OK;
-    }
+    // Help asked for (`--help`, `help`) exits 0; help shown because no command was given, 2.
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
-  if (e instanceof StoreError) {
+  if (e instanceof StoreError || e instanceof OutputError) {
     stderr(`error: ${e.message}\n`);
     return EXIT.STORE_ERROR;
   }
