@@ -49,6 +49,7 @@ type _BoardContext = Pick<CliContext, "stdout" | "stderr" | "dir">;
 
 function _report(built: BuiltBoard, ctx: _BoardContext): void {
   const b = built.board;
+  for (const n of built.notices) ctx.stderr(`note: ${n}\n`);
   for (const s of b.skipped) {
     ctx.stderr(`warning: skipped ${s.source} cell ${s.cellId} seed ${s.seed}: ${s.reason}\n`);
   }

@@ -106,7 +106,7 @@ function _canMountReadOnly(): boolean {
 }
 
 Deno.test({
-  name: "status, report, export and merge read a store in a read-only directory, and say so",
+  name: "status, report, export, board and merge read a store in a read-only directory, and say so",
   ignore: !_canMountReadOnly(),
   fn: () =>
     withFakeReproductions(async (dir) => {
@@ -147,6 +147,9 @@ Deno.test({
       equal(merged.code, EXIT.OK, merged.stderr);
       ok(note.test(merged.stderr), merged.stderr);
       ok(merged.stderr.includes("12 row(s) read, 12 written"), merged.stderr);
+      const board = await inReadOnlyDir(["board", "--store", path, "--out", `${dir}/site`]);
+      equal(board.code, EXIT.OK, board.stderr);
+      ok(note.test(board.stderr), board.stderr);
       // A writer is still refused there, with a store error.
       const run = await inReadOnlyDir(["reproduce", "eoi-wins", "--store", path, ...repro]);
       equal(run.code, EXIT.STORE_ERROR, run.stderr);

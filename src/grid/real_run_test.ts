@@ -2,7 +2,7 @@ import { equal } from "node:assert/strict";
 import { jobsFor } from "../cell/mod.ts";
 import { realRun } from "./real_run.ts";
 
-Deno.test("realRun lets a pending abort run before a measure job and then does not compute it", async () => {
+Deno.test("realRun does not compute a measure job once the run is aborted", async () => {
   const run = realRun("cpu");
   const [job] = jobsFor({
     kind: "measure",
