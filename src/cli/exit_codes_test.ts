@@ -16,6 +16,15 @@ import { EXIT } from "./exit_codes.ts";
 type _Case = readonly [args: readonly string[], code: number, first: RegExp];
 
 const STORE = ["--store", "$D/good.db"];
+/** A module `compare` accepts, with the test's reference leaderboard. */
+const EXAMPLE = [
+  new URL("../../examples/sparse_glorot.ts", import.meta.url).pathname,
+  "--reference",
+  "$D/ref",
+  "--out",
+  "$D/cmp",
+  "--quiet",
+];
 
 const CASES: readonly _Case[] = [
   // No command at all: the help, as a usage error.
@@ -378,6 +387,31 @@ const CASES: readonly _Case[] = [
     ["compare", "$D/m.ts", "--reference", "$D/nope"],
     EXIT.STORE_ERROR,
     /^error: store \$D\/nope\/results\.db does not exist$/,
+  ],
+  [
+    ["compare", ...EXAMPLE, "--tracks", "nope"],
+    EXIT.USAGE,
+    /^error: --tracks: "nope" is neither a track id nor a reproduction with tracks; reproductions: eoi-wins, sao-wins; /,
+  ],
+  [
+    ["compare", ...EXAMPLE, "--preset", "huge"],
+    EXIT.USAGE,
+    /^error: --preset: reproduction "eoi-wins" defines no preset "huge"; it defines quick, paper$/,
+  ],
+  [
+    ["compare", ...EXAMPLE, "--url", "ftp://x", "--submit"],
+    EXIT.USAGE,
+    /^error: --url: expected an https:\/\/ link without spaces or quotes; got "ftp:\/\/x"$/,
+  ],
+  [
+    ["compare", ...EXAMPLE, "--seeds", "3-1"],
+    EXIT.USAGE,
+    /^error: --seeds: range "3-1" ends below its start in "3-1"$/,
+  ],
+  [
+    ["compare", ...EXAMPLE],
+    EXIT.USAGE,
+    /^error: nothing to compare under preset "quick": eoi-wins-[0-9a-f]+: init-only budget/,
   ],
   [
     ["compare", "$D/missing.ts", "--reference", "$D/ref"],
