@@ -18,7 +18,7 @@
  * ```
  */
 export const EXIT = Object.freeze({
-  /** Everything ran; no claim was found not to hold (holds, not enough seeds or incomplete). */
+  /** Everything ran; no claim was found not to hold (holds, described, not enough seeds or incomplete). */
   OK: 0,
   /** At least one claim does not hold. */
   CLAIM_DOES_NOT_HOLD: 1,
