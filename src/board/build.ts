@@ -50,6 +50,8 @@ export interface BuiltBoard {
   readonly indexPath: string;
   /** The leaderboard the site was rendered from. */
   readonly board: Leaderboard;
+  /** Notices of the stores read (e.g. opened immutable in a read-only directory). */
+  readonly notices: readonly string[];
 }
 
 /**
@@ -75,5 +77,6 @@ export async function buildBoard(options: BuildBoardOptions): Promise<BuiltBoard
   for (const dir of options.submissionDirs) sources.push(...await readSubmissionSources(dir));
   const board = buildLeaderboard({ specs: options.specs, sources });
   const indexPath = writeSite(options.out, siteFiles(board));
-  return { indexPath, board };
+  const notices = sources.flatMap((s) => s.notice === undefined ? [] : [s.notice]);
+  return { indexPath, board, notices };
 }

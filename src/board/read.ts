@@ -32,7 +32,13 @@ export function readStoreSource(path: string): BoardSource {
   const store = openStore(path, { readOnly: true });
   try {
     const { rows, corrupt } = store.scanRows();
-    return { name: basename(path), kind: "store", rows, corrupt };
+    return {
+      name: basename(path),
+      kind: "store",
+      rows,
+      corrupt,
+      ...(store.notice === undefined ? {} : { notice: store.notice }),
+    };
   } finally {
     store.close();
   }

@@ -39,6 +39,8 @@ export interface BoardSource {
   readonly corrupt: readonly CorruptRow[];
   /** Submissions: the method the rows belong to. */
   readonly method?: SubmittedMethod;
+  /** Stores: the store's notice when it was opened immutable (a read-only directory). */
+  readonly notice?: string;
 }
 
 /**

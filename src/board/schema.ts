@@ -410,7 +410,7 @@ export interface PresetVerdict {
   readonly missing: number;
   /** Jobs whose row is failed. */
   readonly failed: number;
-  /** `holds`, `does not hold`, `not enough seeds` or `incomplete`. */
+  /** `holds`, `does not hold`, `not enough seeds`, `incomplete` or `described` (only describe checks). */
   readonly verdict: string;
   /** Every check, in spec order. */
   readonly checks: readonly {

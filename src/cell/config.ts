@@ -153,6 +153,38 @@ export function validateCellConfig(config: unknown): CellConfig {
   return Object.freeze(out) as unknown as CellConfig;
 }
 
+/**
+ * Checks one field of a cell config by {@linkcode validateCellConfig}'s own
+ * rule (the only copy of the rules): used where a value meant for cells is
+ * read before any cell exists, e.g. a reproduction file's `fixed` and
+ * `budget`. The error's message starts with `label` instead of
+ * `validateCellConfig: <key>`.
+ *
+ * @throws {TypeError} for an unknown field or a value of the wrong type.
+ * @throws {RangeError} for a value out of range.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkCellField } from "./config.ts";
+ * checkCellField("learningRate", 0.1);
+ * throws(() => checkCellField("learningRate", 0, "spec: lr"), /^RangeError: spec: lr must be finite and > 0; got 0$/);
+ * ```
+ */
+export function checkCellField(
+  key: string,
+  value: unknown,
+  label = `validateCellConfig: ${key}`,
+): void {
+  try {
+    validateCellConfig({ ...defaultCellConfig, [key]: value });
+  } catch (e) {
+    const prefix = `validateCellConfig: ${key} `;
+    const m = (e as Error).message;
+    const message = m.startsWith(prefix) ? `${label} ${m.slice(prefix.length)}` : `${label}: ${m}`;
+    throw e instanceof RangeError ? new RangeError(message) : new TypeError(message);
+  }
+}
+
 function _show(v: unknown): string {
   if (typeof v === "number") return String(v);
   if (v === undefined) return "undefined";

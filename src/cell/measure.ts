@@ -144,6 +144,27 @@ function _exact(
 }
 
 /**
+ * Options of {@linkcode runMeasure}.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { MeasureOptions } from "./measure.ts";
+ * const options: MeasureOptions = { signal: AbortSignal.abort() };
+ * equal(options.signal?.aborted, true);
+ * ```
+ */
+export interface MeasureOptions {
+  /**
+   * Aborting stops a timing cell between two generations (it yields to the
+   * event loop there, so a SIGINT handler can run); the result is then
+   * `failed` with the message "interrupted" (a runner that aborted records
+   * nothing).
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
  * Runs one measure job. Never throws for a cell's own failure: an unexpected
  * error gives `status: "failed"` with the message.
  *
@@ -163,6 +184,7 @@ function _exact(
 export async function runMeasure(
   job: Job,
   deps: MeasureDeps = MEASURE_DEPS,
+  options: MeasureOptions = {},
 ): Promise<MeasureResult> {
   if (job.cell.kind !== "measure") {
     throw new TypeError(`runMeasure: job ${job.id} is a ${job.cell.kind} cell, not a measure cell`);
@@ -206,6 +228,12 @@ export async function runMeasure(
     const times: number[] = [];
     let last: { weights: Float32Array; mask: Uint8Array | null } | undefined;
     for (let i = 0; i < repeats; i++) {
+      if (i > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 0)); // let signal handlers run
+        if (options.signal?.aborted === true) {
+          return done({ status: "failed", message: "interrupted" });
+        }
+      }
       const t0 = performance.now();
       last = await generate();
       times.push((performance.now() - t0) / 1000);

@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { buildBoard, type BuiltBoard } from "../board/mod.ts";
 import { loadReproductions } from "../grid/mod.ts";
-import { type CliContext, DEFAULT_STORE } from "./context.ts";
+import { type CliContext, DEFAULT_STORE, OutputError, UsageError } from "./context.ts";
 import { EXIT_CODES_HELP } from "./exit_codes.ts";
 
 /**
@@ -49,6 +49,7 @@ type _BoardContext = Pick<CliContext, "stdout" | "stderr" | "dir">;
 
 function _report(built: BuiltBoard, ctx: _BoardContext): void {
   const b = built.board;
+  for (const n of built.notices) ctx.stderr(`note: ${n}\n`);
   for (const s of b.skipped) {
     ctx.stderr(`warning: skipped ${s.source} cell ${s.cellId} seed ${s.seed}: ${s.reason}\n`);
   }
@@ -57,6 +58,15 @@ function _report(built: BuiltBoard, ctx: _BoardContext): void {
       `${b.skipped.length > 0 ? `, ${b.skipped.length} row(s) skipped` : ""}\n`,
   );
   ctx.stdout(`site: ${built.indexPath}\n`);
+}
+
+/** What is at `path`: a file, a directory or nothing. */
+function _kind(path: string): "file" | "directory" | "none" {
+  try {
+    return Deno.statSync(path).isDirectory ? "directory" : "file";
+  } catch {
+    return "none";
+  }
 }
 
 function _collect(value: string, previous: string[]): string[] {
@@ -96,13 +106,32 @@ export function boardCommand(program: Command, ctx: CliContext): void {
     .addHelpText("after", EXIT_CODES_HELP)
     .action(async (o: { store: string[]; out?: string; submitted: string[] }) => {
       const stores = o.store.length > 0 ? o.store : [DEFAULT_STORE];
+      for (const dir of o.submitted) {
+        if (_kind(dir) === "file") {
+          throw new UsageError(`board --submitted ${dir}: is a file, not a directory`);
+        }
+      }
+      const out = o.out ?? defaultSiteDir(stores[0]);
+      if (_kind(out) === "file") {
+        throw new OutputError(`board --out ${out}: is a file, not a directory`);
+      }
       const specs = await loadReproductions([], ctx.dir);
-      const built = await buildBoard({
-        stores,
-        submissionDirs: o.submitted.length > 0 ? o.submitted : [DEFAULT_SUBMISSIONS],
-        specs,
-        out: o.out ?? defaultSiteDir(stores[0]),
-      });
+      let built: BuiltBoard;
+      try {
+        built = await buildBoard({
+          stores,
+          submissionDirs: o.submitted.length > 0 ? o.submitted : [DEFAULT_SUBMISSIONS],
+          specs,
+          out,
+        });
+      } catch (e) {
+        if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotADirectory) {
+          throw new OutputError(`board --out ${out}: cannot write the site (${e.message})`, {
+            cause: e,
+          });
+        }
+        throw e;
+      }
       _report(built, ctx);
     });
 }

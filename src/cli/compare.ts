@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { type Command, Option } from "commander";
 import { REFERENCE_DIR } from "../board/mod.ts";
 import {
+  checkSubmissionUrl,
   CompareInputError,
   ModuleRejectedError,
   runComparison,
@@ -120,6 +121,7 @@ export function compareCommand(program: Command, ctx: CliContext): void {
     .addHelpText("after", EXIT_CODES_HELP)
     .action(async (module: string, o: _Options) => {
       const margin = _margin(o.tieMargin);
+      if (o.url !== undefined) checkSubmissionUrl(o.url); // before the run, not after it
       const seeds = o.seeds === undefined ? undefined : parseSeeds(o.seeds);
       const specs = await loadReproductions([], o.reproductions ?? ctx.dir);
       try {

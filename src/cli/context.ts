@@ -111,18 +111,91 @@ export class UsageError extends Error {
 }
 
 /**
- * Parses a seed list: `"0,1,2"`, `"0-4"` or a mix (`"0-2,7"`).
+ * An output file or directory that cannot be written (`export --out`,
+ * `board --out`): `main` prints its message and exits 3, as for a store
+ * that cannot be written.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { OutputError } from "./context.ts";
+ * equal(new OutputError("export --out x: is a directory").name, "OutputError");
+ * ```
+ */
+export class OutputError extends Error {
+  /** @param message what could not be written, naming the path and why. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "OutputError";
+  }
+}
+
+/**
+ * Writes `text` to the file `path` for the option `flag` (e.g. `export --out`).
+ *
+ * @throws {OutputError} naming the flag and path when the path is a
+ * directory, its directory does not exist, or it cannot be written.
+ * @example
+ * ```ts
+ * import { rejects } from "node:assert/strict";
+ * import { writeOutputFile } from "./context.ts";
+ * const dir = await Deno.makeTempDir();
+ * await rejects(() => writeOutputFile("export --out", dir, "x"), /is a directory/);
+ * await Deno.remove(dir);
+ * ```
+ */
+export async function writeOutputFile(flag: string, path: string, text: string): Promise<void> {
+  try {
+    if ((await Deno.stat(path)).isDirectory) {
+      throw new OutputError(`${flag} ${path}: is a directory; give a file path`);
+    }
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    // missing: written below
+  }
+  try {
+    await Deno.writeTextFile(path, text);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "its directory does not exist"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message;
+    throw new OutputError(`${flag} ${path}: cannot write it (${why})`, { cause: e });
+  }
+}
+
+/**
+ * The largest seed: seeds are 32-bit unsigned integers (a bound, so that a
+ * range cannot run past the integers a double counts exactly).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { MAX_SEED } from "./context.ts";
+ * equal(MAX_SEED, 4294967295);
+ * ```
+ */
+export const MAX_SEED = 0xffff_ffff;
+
+/** The most seeds one `--seeds` list may give. */
+const _MAX_SEEDS = 10_001;
+
+/**
+ * Parses a seed list: `"0,1,2"`, `"0-4"` or a mix (`"0-2,7"`). Seeds are
+ * integers from 0 to {@linkcode MAX_SEED}; a list gives at most 10001 seeds.
  *
  * @throws {RangeError} naming the text and the bad part.
  * @example
  * ```ts
- * import { deepEqual } from "node:assert/strict";
+ * import { deepEqual, throws } from "node:assert/strict";
  * import { parseSeeds } from "./context.ts";
  * deepEqual(parseSeeds("0-2,7"), [0, 1, 2, 7]);
+ * throws(() => parseSeeds("9007199254740993"), /seed 9007199254740993 is above 4294967295/);
  * ```
  */
 export function parseSeeds(text: string): number[] {
-  const out: number[] = [];
+  const out = new Set<number>();
   for (const part of text.split(",").map((s) => s.trim())) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (m === null) {
@@ -130,12 +203,27 @@ export function parseSeeds(text: string): number[] {
         `--seeds: expected e.g. "0,1,2" or "0-4"; bad part "${part}" in "${text}"`,
       );
     }
+    for (const digits of [m[1], m[2]]) {
+      if (digits !== undefined && BigInt(digits) > BigInt(MAX_SEED)) {
+        throw new RangeError(
+          `--seeds: seed ${digits} is above ${MAX_SEED} (seeds are 32-bit unsigned integers) in "${text}"`,
+        );
+      }
+    }
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a || b - a > 10000) throw new RangeError(`--seeds: bad range "${part}" in "${text}"`);
-    for (let s = a; s <= b; s++) if (!out.includes(s)) out.push(s);
+    if (b < a) {
+      throw new RangeError(`--seeds: range "${part}" ends below its start in "${text}"`);
+    }
+    if (b - a + 1 > _MAX_SEEDS) {
+      throw new RangeError(`--seeds: range "${part}" gives more than ${_MAX_SEEDS} seeds`);
+    }
+    for (let s = a; s <= b; s++) out.add(s);
+    if (out.size > _MAX_SEEDS) {
+      throw new RangeError(`--seeds: "${text}" gives more than ${_MAX_SEEDS} seeds`);
+    }
   }
-  return out;
+  return [...out];
 }
 
 /**

@@ -18,13 +18,13 @@
  * ```
  */
 export const EXIT = Object.freeze({
-  /** Everything ran; no claim was found not to hold (holds, not enough seeds or incomplete). */
+  /** Everything ran; no claim was found not to hold (holds, described, not enough seeds or incomplete). */
   OK: 0,
   /** At least one claim does not hold. */
   CLAIM_DOES_NOT_HOLD: 1,
   /** Bad arguments, unknown reproduction/method/dataset, malformed reproduction file. */
   USAGE: 2,
-  /** The results store could not be opened, read or written (locked, full disk, corrupt). */
+  /** The results store could not be opened, read or written (locked, full disk, corrupt, not a store), or an output file could not be written. */
   STORE_ERROR: 3,
   /** Some cells are recorded as failed (see `status`; re-run with --retry-failed). */
   CELLS_FAILED: 4,
@@ -49,7 +49,8 @@ Exit codes:
   0  ok: every job ran; no claim was found not to hold
   1  at least one claim does not hold
   2  usage error (bad option, unknown name, malformed reproduction file)
-  3  store error (locked beyond the busy timeout, unwritable, full disk, not a store)
+  3  store error (locked beyond the busy timeout, unwritable, full disk, not a store),
+     or an output file (--out) that cannot be written
   4  some cells failed (recorded; re-run with --retry-failed)
   6  compare: the initializer module was refused (a sandbox check failed; the message names it)
   130 interrupted (finished cells are kept; run again to resume)`;

@@ -6,7 +6,7 @@
 
 import { type Command, Option } from "commander";
 import { openStore, rowsToCsv, rowsToJson } from "../store/mod.ts";
-import { type CliContext, DEFAULT_STORE } from "./context.ts";
+import { type CliContext, DEFAULT_STORE, writeOutputFile } from "./context.ts";
 import { EXIT_CODES_HELP } from "./exit_codes.ts";
 
 /**
@@ -33,11 +33,12 @@ export function exportCommand(program: Command, ctx: CliContext): void {
     .addHelpText("after", EXIT_CODES_HELP)
     .action(async (o: { store: string; format: "json" | "csv"; out?: string }) => {
       const store = openStore(o.store, { readOnly: true });
+      if (store.notice !== undefined) ctx.stderr(`note: ${store.notice}\n`);
       try {
         const rows = store.rows();
         const text = o.format === "json" ? rowsToJson(rows) : rowsToCsv(rows);
         if (o.out === undefined) ctx.stdout(text);
-        else await Deno.writeTextFile(o.out, text);
+        else await writeOutputFile("export --out", o.out, text);
       } finally {
         store.close();
       }

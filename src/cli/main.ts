@@ -21,7 +21,7 @@ import { REPRODUCTIONS_DIR, SpecError } from "../grid/mod.ts";
 import { StoreError } from "../store/mod.ts";
 import { boardCommand } from "./board.ts";
 import { compareCommand } from "./compare.ts";
-import { type CliContext, type CliDeps, UsageError } from "./context.ts";
+import { type CliContext, type CliDeps, OutputError, UsageError } from "./context.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit_codes.ts";
 import { exportCommand } from "./export.ts";
 import { listCommand } from "./list.ts";
@@ -44,8 +44,8 @@ const _COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
 
 /**
  * The exit code of what a command threw, printing its message: commander's
- * usage errors and a user's bad input 2, a store error 3; rethrows anything
- * else (a bug).
+ * usage errors and a user's bad input 2, a store error or an output file that
+ * cannot be written 3; rethrows anything else (a bug).
  *
  * @example
  * ```ts
@@ -58,12 +58,10 @@ const _COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
  */
 export function exitCodeOf(e: unknown, stderr: (text: string) => void): number {
   if (e instanceof CommanderError) {
-    if (["commander.helpDisplayed", "commander.help", "commander.version"].includes(e.code)) {
-      return EXIT.OK;
-    }
+    // Help asked for (`--help`, `help`) exits 0; help shown because no command was given, 2.
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
-  if (e instanceof StoreError) {
+  if (e instanceof StoreError || e instanceof OutputError) {
     stderr(`error: ${e.message}\n`);
     return EXIT.STORE_ERROR;
   }
@@ -75,6 +73,39 @@ export function exitCodeOf(e: unknown, stderr: (text: string) => void): number {
     return EXIT.USAGE;
   }
   throw e;
+}
+
+/**
+ * A text writer to `file` (stdout or stderr) that writes every byte, and
+ * once the reader has gone (a closed pipe: `| head`, a killed pager) drops
+ * this and every later write instead of throwing: output that nobody reads
+ * must not stop a grid or change its exit code. Other errors are thrown.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { pipeWriter } from "./main.ts";
+ * let calls = 0;
+ * const closed = { writeSync(): number { calls++; throw new Deno.errors.BrokenPipe("closed"); } };
+ * const write = pipeWriter(closed);
+ * write("a");
+ * write("b");
+ * equal(calls, 1);
+ * ```
+ */
+export function pipeWriter(file: { writeSync(p: Uint8Array): number }): (text: string) => void {
+  const enc = new TextEncoder();
+  let broken = false;
+  return (text) => {
+    if (broken) return;
+    let bytes = enc.encode(text);
+    try {
+      while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+      broken = true;
+    }
+  };
 }
 
 /**
@@ -91,9 +122,8 @@ export function exitCodeOf(e: unknown, stderr: (text: string) => void): number {
  * ```
  */
 export async function main(args: readonly string[], deps: CliDeps = {}): Promise<number> {
-  const enc = new TextEncoder();
-  const stdout = deps.stdout ?? ((t: string) => Deno.stdout.writeSync(enc.encode(t)));
-  const stderr = deps.stderr ?? ((t: string) => Deno.stderr.writeSync(enc.encode(t)));
+  const stdout = deps.stdout ?? pipeWriter(Deno.stdout);
+  const stderr = deps.stderr ?? pipeWriter(Deno.stderr);
   let code: number = EXIT.OK;
   const ctx: CliContext = {
     stdout,
@@ -124,14 +154,13 @@ export async function main(args: readonly string[], deps: CliDeps = {}): Promise
 
 if (import.meta.main) {
   const controller = new AbortController();
+  const interruptNote = pipeWriter(Deno.stderr);
   let interrupts = 0;
   Deno.addSignalListener("SIGINT", () => {
     interrupts++;
     if (interrupts > 1) Deno.exit(EXIT.INTERRUPTED);
-    Deno.stderr.writeSync(
-      new TextEncoder().encode(
-        "\ninterrupt: abandoning the current cell (it runs again next time); Ctrl-C again to quit now\n",
-      ),
+    interruptNote(
+      "\ninterrupt: abandoning the current cell (it runs again next time); Ctrl-C again to quit now\n",
     );
     controller.abort(new Error("interrupted"));
   });

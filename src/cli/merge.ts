@@ -41,6 +41,7 @@ export function mergeCommand(program: Command, ctx: CliContext): void {
       try {
         for (const s of sources) {
           const r = mergeStore(store, s);
+          if (r.notice !== undefined) ctx.stderr(`note: ${r.notice}\n`);
           ctx.stderr(`merged ${s}: ${r.read} row(s) read, ${r.written} written\n`);
         }
       } finally {

@@ -12,6 +12,7 @@ import {
   type CliContext,
   type GridOptions,
   gridsOf,
+  shardOption,
   specsOf,
   withGridOptions,
 } from "./context.ts";
@@ -38,7 +39,11 @@ export function reportCommand(program: Command, ctx: CliContext): void {
   ).action(async (names: string[], o: GridOptions) => {
     const specs = await specsOf(names, o, ctx);
     const grids = gridsOf(specs, o);
+    if (shardOption(o) !== undefined) {
+      ctx.stderr("note: report reads every cell of the grids; --shard does not apply to it\n");
+    }
     const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o), readOnly: true });
+    if (store.notice !== undefined) ctx.stderr(`note: ${store.notice}\n`);
     try {
       const r = printVerdicts({ specs, grids, store, preset: o.preset, print: ctx.stdout });
       ctx.exit(verdictExitCode(r.reports, r.failed));

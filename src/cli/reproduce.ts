@@ -22,7 +22,7 @@ import {
   withGridOptions,
 } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
-import { printVerdicts, verdictExitCode } from "./verdicts.ts";
+import { failedJobs, printVerdicts, verdictExitCode } from "./verdicts.ts";
 
 /** The options of `reproduce`. */
 interface _Options extends GridOptions {
@@ -108,7 +108,7 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
         if (o.report) {
           const r = printVerdicts({ specs, grids, store, preset: o.preset, print: ctx.stdout });
           ctx.exit(verdictExitCode(r.reports, r.failed));
-        } else ctx.exit(summary.failed > 0 ? EXIT.CELLS_FAILED : EXIT.OK);
+        } else ctx.exit(failedJobs(grids, store) > 0 ? EXIT.CELLS_FAILED : EXIT.OK);
       } finally {
         store.close();
       }

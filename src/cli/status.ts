@@ -42,6 +42,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
     const grids = gridsOf(specs, o);
     const shard = shardOption(o);
     const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o), readOnly: true });
+    if (store.notice !== undefined) ctx.stderr(`note: ${store.notice}\n`);
     try {
       const byKey = new Map(store.rows().map((r) => [jobKey(r.cellId, r.seed), r.status]));
       const rows = grids.map((g) => {

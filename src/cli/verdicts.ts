@@ -93,6 +93,37 @@ export function printVerdicts(
 }
 
 /**
+ * Jobs of the grids whose stored row is `failed` (each job once): what makes
+ * `reproduce` exit 4, with or without the report.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { expandGrid, loadReproductions } from "../grid/mod.ts";
+ * import { openStore } from "../store/mod.ts";
+ * import { failedJobs } from "./verdicts.ts";
+ * const [spec] = await loadReproductions(["exactness"]);
+ * const store = openStore(":memory:");
+ * equal(failedJobs([expandGrid(spec, "quick")], store), 0);
+ * store.close();
+ * ```
+ */
+export function failedJobs(grids: readonly ExpandedGrid[], store: ResultStore): number {
+  const ids = new Set(grids.flatMap((g) => g.cells.map((c) => c.id)));
+  const failed = new Set(
+    store.rows(ids).filter((r) => r.status === "failed").map((r) => jobKey(r.cellId, r.seed)),
+  );
+  const seen = new Set<string>();
+  for (const g of grids) {
+    for (const j of g.jobs) {
+      const k = jobKey(j.id, j.seed);
+      if (failed.has(k)) seen.add(k);
+    }
+  }
+  return seen.size;
+}
+
+/**
  * The exit code of a set of verdicts: failed cells first (4), then a claim
  * that does not hold (1), else 0.
  *

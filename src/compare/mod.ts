@@ -61,7 +61,7 @@ export {
   ModuleRejectedError,
   runComparison,
 } from "./run.ts";
-export { submissionOf, writeSubmission } from "./submission.ts";
+export { checkSubmissionUrl, submissionOf, writeSubmission } from "./submission.ts";
 export {
   currentVersions,
   describeMismatches,

@@ -21,6 +21,26 @@ import type { StoredRow } from "../store/mod.ts";
 import type { MethodDescription } from "./contract.ts";
 
 /**
+ * Checks a submission's `--url`: an `https://` link without spaces or quotes.
+ *
+ * @throws {RangeError} naming the value otherwise.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkSubmissionUrl } from "./submission.ts";
+ * checkSubmissionUrl("https://example.org/paper");
+ * throws(() => checkSubmissionUrl("ftp://x"), /--url: expected an https:\/\/ link/);
+ * ```
+ */
+export function checkSubmissionUrl(url: string): void {
+  if (!/^https:\/\/[^\s"'<>]+$/.test(url)) {
+    throw new RangeError(
+      `--url: expected an https:// link without spaces or quotes; got ${JSON.stringify(url)}`,
+    );
+  }
+}
+
+/**
  * The submission file's JSON object for a method and its rows.
  *
  * @throws {RangeError} for a `url` that is not a plain `https://` link.
@@ -43,11 +63,7 @@ export function submissionOf(
   method: SubmittedMethod;
   rows: readonly StoredRow[];
 } {
-  if (url !== undefined && !/^https:\/\/[^\s"'<>]+$/.test(url)) {
-    throw new RangeError(
-      `--url: expected an https:// link without spaces or quotes; got ${JSON.stringify(url)}`,
-    );
-  }
+  if (url !== undefined) checkSubmissionUrl(url);
   return {
     format: SUBMISSION_FORMAT,
     version: SUBMISSION_VERSION,

@@ -27,7 +27,7 @@ export const REPRODUCTIONS_DIR: string = new URL("../../reproductions/", import.
 /**
  * Names of the reproductions in `dir` (files `*.json`), sorted.
  *
- * @throws {Deno.errors.NotFound} if `dir` does not exist.
+ * @throws {SpecError} naming `dir` if it does not exist or is not a directory.
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
@@ -36,8 +36,19 @@ export const REPRODUCTIONS_DIR: string = new URL("../../reproductions/", import.
  * ```
  */
 export function reproductionNames(dir: string = REPRODUCTIONS_DIR): string[] {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : e instanceof Deno.errors.NotADirectory
+      ? "is not a directory"
+      : `cannot be read (${(e as Error).message})`;
+    throw new SpecError(`reproductions directory ${dir} ${why}`);
+  }
   const out: string[] = [];
-  for (const e of Deno.readDirSync(dir)) {
+  for (const e of entries) {
     if (e.isFile && e.name.endsWith(".json")) out.push(e.name.slice(0, -5));
   }
   return out.sort();

@@ -6,12 +6,20 @@
  */
 
 import { type Dataset, type DatasetName, loadDataset } from "../data/mod.ts";
-import { runCell, runMeasure, trainConfigOf } from "../cell/mod.ts";
+import { MEASURE_DEPS, runCell, runMeasure, trainConfigOf } from "../cell/mod.ts";
 import type { RunFn } from "./runner.ts";
 import type { BackendName } from "../nn/mod.ts";
 
+/** Measure jobs are synchronous work: let the event loop run (signals, timers) this often. */
+const _YIELD_EVERY_MS = 50;
+
 /**
- * A {@linkcode RunFn} running jobs for real.
+ * A {@linkcode RunFn} running jobs for real. Measure jobs do their work
+ * without awaiting anything, so before one starts it yields to the event
+ * loop when 50 ms have passed since the last yield (a SIGINT handler can
+ * then abort the run within about a job's time; yielding before every job
+ * would cost a timer's clamp, ~2 ms, per job), and an aborted signal stops
+ * it before it computes.
  *
  * @example
  * ```ts
@@ -26,8 +34,16 @@ import type { BackendName } from "../nn/mod.ts";
  */
 export function realRun(backend: BackendName): RunFn {
   const datasets = new Map<DatasetName, Promise<Dataset>>();
+  let lastYield = performance.now();
   return async (job, ctx) => {
-    if (job.cell.kind === "measure") return { ...(await runMeasure(job)) };
+    if (job.cell.kind === "measure") {
+      if (performance.now() - lastYield >= _YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+      if (ctx.signal?.aborted === true) return { status: "failed", message: "interrupted" };
+      return { ...(await runMeasure(job, MEASURE_DEPS, { signal: ctx.signal })) };
+    }
     const config = trainConfigOf(job);
     if (!datasets.has(config.dataset)) datasets.set(config.dataset, loadDataset(config.dataset));
     const dataset = await datasets.get(config.dataset)!;

@@ -27,7 +27,7 @@
  * @module
  */
 
-import { MEASURE_EXTRA_METHODS } from "../cell/mod.ts";
+import { checkCellField, MEASURE_EXTRA_METHODS } from "../cell/mod.ts";
 import { DATASET_NAMES } from "../data/mod.ts";
 import { ACTIVATIONS } from "../init/mod.ts";
 import { ABLATIONS, allocations, methodNames } from "../prune/mod.ts";
@@ -415,6 +415,14 @@ class _V {
       return item(x, `${path}[${i}]`);
     });
   }
+  /** A value that becomes the cell config field `key`: the cells' own rule (`checkCellField`). */
+  cell(x: unknown, path: string, key: string): void {
+    try {
+      checkCellField(key, x, `${this.where}: field "${path}"`);
+    } catch (e) {
+      throw new SpecError((e as Error).message);
+    }
+  }
   oneOf(v: unknown, path: string, names: readonly string[]): string {
     if (typeof v !== "string" || !names.includes(v)) {
       this.fail(path, `must be one of: ${names.join(", ")}`, v);
@@ -444,6 +452,15 @@ const _FIXED_KEYS = [
   "weightVariance",
   "biasVariance",
   "repeats",
+];
+/** The `fixed` keys that are cell config fields (checked by the cells' rules). */
+const _CELL_FIXED_KEYS = [
+  "batchSize",
+  "learningRate",
+  "momentum",
+  "weightDecay",
+  "weightVariance",
+  "biasVariance",
 ];
 
 function _axes(v: _V, raw: unknown, path: string, kind: "train" | "measure"): Axes {
@@ -521,12 +538,7 @@ function _fixed(v: _V, raw: unknown, path: string): Fixed {
   const o = v.obj(raw, path);
   v.keys(o, path, _FIXED_KEYS);
   const p = (k: string) => `${path}.${k}`;
-  if (o.batchSize !== undefined) v.num(o.batchSize, p("batchSize"), 1, 1 << 20, true);
-  if (o.learningRate !== undefined) v.num(o.learningRate, p("learningRate"), 0, 100);
-  if (o.momentum !== undefined) v.num(o.momentum, p("momentum"), 0, 1);
-  if (o.weightDecay !== undefined) v.num(o.weightDecay, p("weightDecay"), 0, 1);
-  if (o.weightVariance !== undefined) v.num(o.weightVariance, p("weightVariance"), 0, 1000);
-  if (o.biasVariance !== undefined) v.num(o.biasVariance, p("biasVariance"), 0, 1000);
+  for (const k of _CELL_FIXED_KEYS) if (o[k] !== undefined) v.cell(o[k], p(k), k);
   if (o.repeats !== undefined) v.num(o.repeats, p("repeats"), 1, 1000, true);
   return o as Fixed;
 }
@@ -596,11 +608,8 @@ function _budget(v: _V, raw: unknown, path: string): Budget {
   const o = v.obj(raw, path);
   v.keys(o, path, ["seeds", "epochs", "steps", "trainExamples", "evaluationExamples"]);
   v.list(o.seeds, `${path}.seeds`, (x, q) => v.num(x, q, 0, Number.MAX_SAFE_INTEGER, true));
-  if (o.epochs !== undefined) v.num(o.epochs, `${path}.epochs`, 0, 100000, true);
-  if (o.steps !== undefined) v.num(o.steps, `${path}.steps`, 0, 1e9, true);
-  if (o.trainExamples !== undefined) v.num(o.trainExamples, `${path}.trainExamples`, 1, 1e9, true);
-  if (o.evaluationExamples !== undefined) {
-    v.num(o.evaluationExamples, `${path}.evaluationExamples`, 1, 1e9, true);
+  for (const k of ["epochs", "steps", "trainExamples", "evaluationExamples"]) {
+    if (o[k] !== undefined) v.cell(o[k], `${path}.${k}`, k);
   }
   return o as unknown as Budget;
 }

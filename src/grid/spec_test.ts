@@ -111,7 +111,7 @@ Deno.test("each malformed field is reported with its path and value", () => {
     [
       "fixed",
       { learningRate: -1 },
-      /field "fixed.learningRate" must be a number in \[0, 100\]; got -1/,
+      /field "fixed.learningRate" must be finite and > 0; got -1/,
     ],
     ["fixed", { lr: 0.1 }, /field "fixed.lr" is not a known field/],
   ];
@@ -157,4 +157,41 @@ Deno.test("every shipped reproduction validates against the real registry and ha
     ok(expandGrid(s, "quick").jobs.length > 0, s.name);
     ok(expandGrid(s, "paper").jobs.length >= expandGrid(s, "quick").jobs.length, s.name);
   }
+});
+
+Deno.test("a spec value the cells reject is a SpecError at load, with the cells' own rule", () => {
+  const cases: [string, unknown, RegExp][] = [
+    ["fixed", { learningRate: 0 }, /field "fixed\.learningRate" must be finite and > 0; got 0$/],
+    ["fixed", { learningRate: "0.1" }, /field "fixed\.learningRate" must be a number; got "0\.1"$/],
+    ["fixed", { momentum: 1 }, /field "fixed\.momentum" must be in \[0, 1\); got 1$/],
+    [
+      "fixed",
+      { weightVariance: 0 },
+      /field "fixed\.weightVariance" must be finite and > 0; got 0$/,
+    ],
+    ["fixed", { batchSize: 1.5 }, /field "fixed\.batchSize" must be a positive integer; got 1\.5$/],
+    [
+      "presets.quick.fixed",
+      { learningRate: -1 },
+      /field "presets\.quick\.fixed\.learningRate" must be finite and > 0; got -1$/,
+    ],
+    [
+      "presets.quick.budget.steps",
+      0,
+      /field "presets\.quick\.budget\.steps" must be a positive integer; got 0$/,
+    ],
+    [
+      "presets.paper.budget.epochs",
+      0,
+      /field "presets\.paper\.budget\.epochs" must be a positive integer; got 0$/,
+    ],
+  ];
+  for (const [path, value, message] of cases) {
+    throws(
+      () => validateReproduction(_with(path, value), "tiny.json"),
+      (e: Error) => e instanceof SpecError && message.test(e.message),
+      `${path} = ${JSON.stringify(value)}`,
+    );
+  }
+  validateReproduction(_with("fixed", { learningRate: 0.5, momentum: 0, weightDecay: 0 }), "t");
 });

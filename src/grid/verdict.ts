@@ -20,6 +20,8 @@
  * not hold" if any comparison with enough seeds fails, "not enough seeds" if
  * none fails but some lack seeds, and "incomplete" whenever jobs of the grid
  * have no final row (not run, or failed) or a check found nothing to compare.
+ * A reproduction whose checks are all `describe` tables tests nothing: its
+ * verdict is "described".
  *
  * @module
  */
@@ -47,7 +49,7 @@ import type { StoredRow } from "../store/mod.ts";
  * equal(verdict, "holds"); // no checks, nothing missing
  * ```
  */
-export type Verdict = "holds" | "does not hold" | "not enough seeds" | "incomplete";
+export type Verdict = "holds" | "does not hold" | "not enough seeds" | "incomplete" | "described";
 
 /**
  * Outcome of one comparison. */
@@ -514,6 +516,8 @@ export function evaluateVerdict(
     ? "does not hold"
     : vs.includes("not enough seeds")
     ? "not enough seeds"
+    : vs.length === 0 && results.length > 0
+    ? "described"
     : "holds";
   return { verdict, checks: results, missing };
 }

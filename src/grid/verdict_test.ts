@@ -242,3 +242,12 @@ Deno.test("distanceTo compares distances to a target, lower being better", () =>
   equal(evaluateCheck(check, rows).verdict, "holds");
   equal(evaluateCheck({ ...check, distanceTo: 0 } as Check, rows).verdict, "does not hold");
 });
+
+Deno.test("a reproduction with only describe checks is 'described', never 'holds'", () => {
+  const rows = [0, 1].map((s) => _row("a", { method: "eoi" }, s, { seconds: 1 + s }));
+  const describe: Check = { kind: "describe", metric: "seconds" };
+  equal(evaluateVerdict([describe], rows, 0).verdict, "described");
+  equal(evaluateVerdict([describe], rows, 1).verdict, "incomplete");
+  const threshold: Check = { kind: "threshold", metric: "seconds", aggregate: "max", below: 5 };
+  equal(evaluateVerdict([describe, threshold], rows, 0).verdict, "holds");
+});

@@ -16,6 +16,7 @@
 
 import { stream } from "../rng/mod.ts";
 import { getMethod } from "./registry.ts";
+import { describeValue } from "./_describe.ts";
 import { kernelSize, type LayerShape, shapeLabel, validateShape } from "./shape.ts";
 import {
   type Activation,
@@ -192,6 +193,11 @@ function _prepare(
   const entry = getMethod(method);
   const where = `initializeLayer(${JSON.stringify(method)})`;
   validateShape(shape, where);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `${where}: options must be an object { density, seed, … }; got ${describeValue(options)}`,
+    );
+  }
   const label = shapeLabel(shape);
   if (!entry.kinds.includes(shape.kind)) {
     throw new RangeError(
@@ -203,7 +209,12 @@ function _prepare(
   const path = options.path ?? [];
   const usesMask = options.mask !== undefined && entry.takesMask;
   const minDensityOk = usesMask ? density >= 0 : density > 0;
-  if (!(typeof density === "number" && minDensityOk && density <= 1)) {
+  if (typeof density !== "number") {
+    throw new TypeError(
+      `${where}: density must be a number in (0, 1] for ${label}; got ${describeValue(density)}`,
+    );
+  }
+  if (!(minDensityOk && density <= 1)) {
     throw new RangeError(
       `${where}: density must be in (0, 1] for ${label}; got ${density}`,
     );
@@ -213,6 +224,11 @@ function _prepare(
       `${where}: unknown activation ${JSON.stringify(activation)} for ${label}; valid: ${
         ACTIVATIONS.join(", ")
       }`,
+    );
+  }
+  if (typeof seed !== "number") {
+    throw new TypeError(
+      `${where}: seed must be a safe integer for ${label}; got ${describeValue(seed)}`,
     );
   }
   if (!Number.isSafeInteger(seed)) {
@@ -227,8 +243,11 @@ function _prepare(
   const given = usesMask ? options.mask : undefined;
   if (given !== undefined) {
     if (!(given instanceof Uint8Array) || given.length !== size) {
-      throw new RangeError(
-        `${where}: mask must be a Uint8Array of length ${size} for ${label}; got length ${given?.length}`,
+      const E = given instanceof Uint8Array ? RangeError : TypeError;
+      throw new E(
+        `${where}: mask must be a Uint8Array of length ${size} for ${label}; got ${
+          describeValue(given)
+        }`,
       );
     }
     const bad = given.findIndex((v) => v > 1);

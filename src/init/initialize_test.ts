@@ -138,7 +138,7 @@ Deno.test("initializeLayer() rejects bad input, naming the method, the shape and
   );
   throws(
     () => initializeLayer("fan-in-scaled", shape, { ...ok1, mask: new Uint8Array(199) }),
-    /initializeLayer\("fan-in-scaled"\): mask must be a Uint8Array of length 200 for dense 20x10; got length 199/,
+    /initializeLayer\("fan-in-scaled"\): mask must be a Uint8Array of length 200 for dense 20x10; got a Uint8Array of length 199/,
   );
   const bad = new Uint8Array(200);
   bad[17] = 3;
@@ -170,5 +170,64 @@ Deno.test("checkLayerInit() catches every inconsistency of a result", () => {
         e instanceof RangeError && /^t: inconsistent result for dense 2x2: /.test(e.message) &&
         re.test(e.message),
     );
+  }
+});
+
+Deno.test("initializeLayer names the type of a wrong-typed argument", () => {
+  const small: LayerShape = { kind: "dense", inFeatures: 2, outFeatures: 2 };
+  const cases: [() => unknown, ErrorConstructor, RegExp][] = [
+    [
+      () => initializeLayer("eoi", small, { density: "0.5" as unknown as number, seed: 0 }),
+      TypeError,
+      /density must be a number in \(0, 1\] for dense 2x2; got the string "0\.5"$/,
+    ],
+    [
+      () => initializeLayer("eoi", small, { density: 0.5, seed: "1" as unknown as number }),
+      TypeError,
+      /seed must be a safe integer for dense 2x2; got the string "1"$/,
+    ],
+    [
+      () =>
+        initializeLayer("pruned-kaiming", small, {
+          density: 0.5,
+          seed: 0,
+          mask: new Float32Array(4) as unknown as Uint8Array,
+        }),
+      TypeError,
+      /mask must be a Uint8Array of length 4 for dense 2x2; got a Float32Array of length 4$/,
+    ],
+    [
+      () =>
+        initializeLayer("pruned-kaiming", small, {
+          density: 0.5,
+          seed: 0,
+          mask: [1, 0, 1, 0] as unknown as Uint8Array,
+        }),
+      TypeError,
+      /got an Array of length 4$/,
+    ],
+    [
+      () =>
+        initializeLayer("pruned-kaiming", small, {
+          density: 0.5,
+          seed: 0,
+          mask: new Uint8Array(3),
+        }),
+      RangeError,
+      /mask must be a Uint8Array of length 4 for dense 2x2; got a Uint8Array of length 3$/,
+    ],
+    [
+      () => initializeLayer("eoi", null as unknown as LayerShape, { density: 0.5, seed: 0 }),
+      TypeError,
+      /^initializeLayer\("eoi"\): shape must be an object \{ kind: "dense" \| "conv", … \}; got null$/,
+    ],
+    [
+      () => initializeLayer("eoi", small, null as unknown as { density: number; seed: number }),
+      TypeError,
+      /^initializeLayer\("eoi"\): options must be an object \{ density, seed, … \}; got null$/,
+    ],
+  ];
+  for (const [f, type, message] of cases) {
+    throws(f, (e: Error) => e instanceof type && message.test(e.message), String(message));
   }
 });

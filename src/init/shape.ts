@@ -8,6 +8,8 @@
  * @module
  */
 
+import { describeValue } from "./_describe.ts";
+
 /**
  * A fully connected layer `y = x·K` with `K` of shape `[inFeatures, outFeatures]`.
  *
@@ -81,6 +83,13 @@ export type LayerShape = DenseShape | ConvShape;
  * ```
  */
 export function validateShape(shape: LayerShape, where: string): void {
+  if (typeof shape !== "object" || shape === null || Array.isArray(shape)) {
+    throw new TypeError(
+      `${where}: shape must be an object { kind: "dense" | "conv", … }; got ${
+        describeValue(shape)
+      }`,
+    );
+  }
   const fields = shape.kind === "dense"
     ? (["inFeatures", "outFeatures"] as const)
     : shape.kind === "conv"

@@ -14,8 +14,9 @@
  */
 
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import { dirname } from "node:path";
-import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { mkdirSync, statSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { jobKey, type Machine } from "../cell/mod.ts";
 
 /**
@@ -154,8 +155,19 @@ export class StoreError extends Error {
 export interface OpenStoreOptions {
   /** How long a write waits for another connection's lock (ms); default 5000. */
   readonly busyTimeoutMs?: number;
-  /** Open read-only (the file must exist). */
+  /**
+   * Open read-only (the file must exist). When SQLite cannot open it so (a
+   * WAL store in a directory where it cannot create the `-shm` file, e.g. a
+   * read-only directory), it is opened immutable instead (see
+   * {@linkcode ResultStore.notice}).
+   */
   readonly readOnly?: boolean;
+  /**
+   * With `readOnly`: open with SQLite's `immutable=1` right away (no locks,
+   * no `-shm`/`-wal` files; rows still in an un-checkpointed `-wal` file are
+   * not seen). Default false.
+   */
+  readonly immutable?: boolean;
 }
 
 const SCHEMA_VERSION = "1";
@@ -199,6 +211,8 @@ function _wrap(path: string, what: string, e: unknown, busyMs: number): StoreErr
     ? ` (another process holds a write lock on the store; gave up after busy_timeout=${busyMs} ms)`
     : /full|disk|I\/O/i.test(msg)
     ? " (disk full or I/O error; the store was not modified by this write)"
+    : /unable to open database file|readonly database/i.test(msg)
+    ? " (the file or its directory is not writable here; read-only commands can still read it)"
     : "";
   return new StoreError(`store ${path}: ${what} failed: ${msg}${hint}`, { cause: e });
 }
@@ -221,6 +235,10 @@ export class ResultStore {
   readonly path: string;
   /** How long a write waits for another connection's lock (ms). */
   readonly busyTimeoutMs: number;
+  /** True when opened with SQLite's `immutable=1` (see {@linkcode OpenStoreOptions.immutable}). */
+  readonly immutable: boolean;
+  /** A line for the user when the store was opened immutable (why, and what it means); else undefined. */
+  readonly notice: string | undefined;
   #db: DatabaseSync;
 
   /**
@@ -235,10 +253,12 @@ export class ResultStore {
    * store.close();
    * ```
    */
-  constructor(path: string, db: DatabaseSync, busyTimeoutMs: number) {
+  constructor(path: string, db: DatabaseSync, busyTimeoutMs: number, notice?: string) {
     this.path = path;
     this.#db = db;
     this.busyTimeoutMs = busyTimeoutMs;
+    this.immutable = notice !== undefined;
+    this.notice = notice;
   }
 
   #run<T>(what: string, f: () => T): T {
@@ -507,12 +527,154 @@ export class ResultStore {
   }
 }
 
+/** The columns of the suite's tables, in order (see `_SCHEMA`). */
+const _COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  meta: ["key", "value"],
+  results: [
+    "cell_id",
+    "seed",
+    "kind",
+    "status",
+    "message",
+    "config",
+    "result",
+    "wall_seconds",
+    "git_commit",
+    "machine",
+    "results_version",
+    "finished_at",
+  ],
+};
+
+/** Raised inside `openStore` for a file that is not a store; rethrown as is. */
+class _NotAStore extends StoreError {}
+
+/**
+ * Why the database is not (the beginning of) a results store, or null if it
+ * is one: an empty database, the suite's `meta` and `results` tables with
+ * their columns (other tables allowed once `meta` holds a schema version), or
+ * some of them without rows (a store whose creation was cut short).
+ * Reads only.
+ */
+function _foreignReason(db: DatabaseSync): string | null {
+  const objects = db.prepare(
+    "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).all().map((r) => ({ type: String(r.type), name: String(r.name) }));
+  if (objects.length === 0) return null;
+  const columns = new Map<string, string[]>();
+  for (const o of objects) {
+    if (o.type !== "table") continue;
+    const info = db.prepare(`PRAGMA table_info("${o.name.replaceAll('"', '""')}")`).all();
+    columns.set(o.name, info.map((c) => String(c.name)));
+  }
+  const ours = (name: string) =>
+    Object.hasOwn(_COLUMNS, name) && columns.get(name)?.join(",") === _COLUMNS[name].join(",");
+  let versioned = false;
+  if (ours("meta")) {
+    versioned = db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").get() !== undefined;
+  }
+  const suite = ours("meta") && ours("results") && versioned;
+  const partial = !versioned && objects.every((o) => o.type === "table" && ours(o.name)) &&
+    objects.every((o) => db.prepare(`SELECT 1 FROM "${o.name}" LIMIT 1`).get() === undefined);
+  if (suite || partial) return null;
+  const shown = objects.slice(0, 12).map((o) =>
+    o.type === "table" ? `${o.name}(${columns.get(o.name)!.join(", ")})` : `${o.type} ${o.name}`
+  );
+  const more = objects.length > shown.length ? ` and ${objects.length - shown.length} more` : "";
+  return `found table${objects.length === 1 ? "" : "s"} ${shown.join(", ")}${more}; ` +
+    `a results store has exactly meta(${_COLUMNS.meta.join(", ")}) and results(${
+      _COLUMNS.results.join(", ")
+    })`;
+}
+
+/** Throws a `_NotAStore` naming what the database holds when it is not a store. */
+function _checkIsStore(path: string, db: DatabaseSync): void {
+  let reason: string | null;
+  try {
+    reason = _foreignReason(db);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/not a database|file is encrypted/i.test(msg)) {
+      throw new _NotAStore(`store ${path}: not a SQLite database (${msg}); refusing to use it`, {
+        cause: e,
+      });
+    }
+    throw e;
+  }
+  if (reason !== null) {
+    throw new _NotAStore(
+      `store ${path}: not a results store of this suite (${reason}); refusing to modify or read it as one`,
+    );
+  }
+}
+
+/** SQLite's `file:` URI of `path` with `immutable=1`. */
+function _immutableUri(path: string): string {
+  return `${pathToFileURL(resolve(path)).href}?immutable=1`;
+}
+
+/** The notice of a store opened immutable. */
+function _immutableNotice(path: string, forced: boolean): string {
+  let wal = 0;
+  try {
+    wal = statSync(`${path}-wal`).size;
+  } catch {
+    // no -wal file
+  }
+  return `store ${path}: opened immutable (${
+    forced
+      ? "as asked"
+      : "SQLite cannot create its -shm lock file beside it, e.g. a read-only directory"
+  }): read as it is on disk, without locks${
+    wal > 0
+      ? `; its -wal file (${wal} bytes) is not read, so rows written since the last checkpoint are missing`
+      : ""
+  }`;
+}
+
+/** Opens an existing file read-only, falling back to (or forced into) immutable. */
+function _openReadOnly(
+  path: string,
+  immutable: boolean,
+  busy: number,
+): { db: DatabaseSync; notice?: string } {
+  const attempt = (uri: string) => {
+    const db = new DatabaseSync(uri, { readOnly: true });
+    try {
+      db.exec(`PRAGMA busy_timeout = ${busy}`);
+      _checkIsStore(path, db);
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  };
+  if (!immutable) {
+    try {
+      return { db: attempt(path) };
+    } catch (e) {
+      const cantOpen = (e as { errcode?: number }).errcode === 14 ||
+        /unable to open database file|readonly database/i.test(String((e as Error).message));
+      if (!cantOpen || e instanceof _NotAStore) throw e;
+    }
+  }
+  return { db: attempt(_immutableUri(path)), notice: _immutableNotice(path, immutable) };
+}
+
 /**
  * Opens (creating if needed, with parent directories) a results store in WAL
  * mode with a busy timeout.
  *
- * @throws {StoreError} naming the path if the file cannot be opened or is not
- * a results store (e.g. a newer schema), or is locked beyond the busy timeout.
+ * An existing non-empty file is checked first, reading only: a file that is
+ * not SQLite, or a database that is not a results store (other tables, a
+ * `results` table with other columns, a view…) is refused, naming what it
+ * holds, and is left byte-for-byte as it was (no WAL switch, no table added).
+ * A read-only open of a store SQLite cannot lock (a read-only directory)
+ * falls back to `immutable=1` and says so in {@linkcode ResultStore.notice}.
+ *
+ * @throws {StoreError} naming the path if the file cannot be opened, is a
+ * directory, is missing (read-only), is not a results store (e.g. a newer
+ * schema, another program's database), or is locked beyond the busy timeout.
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
@@ -527,33 +689,71 @@ export function openStore(path: string, options: OpenStoreOptions = {}): ResultS
   if (!Number.isInteger(busy) || busy < 0) {
     throw new RangeError(`openStore: busyTimeoutMs must be a non-negative integer; got ${busy}`);
   }
-  let db: DatabaseSync;
-  try {
-    if (path !== ":memory:" && options.readOnly !== true) {
-      mkdirSync(dirname(path), { recursive: true });
+  const readOnly = options.readOnly ?? false;
+  if (options.immutable === true && !readOnly) {
+    throw new RangeError("openStore: immutable: only with readOnly: true");
+  }
+  let size = 0;
+  if (path !== ":memory:") {
+    try {
+      const st = statSync(path);
+      if (st.isDirectory()) {
+        throw new StoreError(`store ${path}: is a directory, not a results store file`);
+      }
+      size = st.size;
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      if (readOnly) throw new StoreError(`store ${path} does not exist`, { cause: e });
     }
-    db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+  }
+  let db: DatabaseSync;
+  let notice: string | undefined;
+  try {
+    if (readOnly) {
+      ({ db, notice } = _openReadOnly(path, options.immutable ?? false, busy));
+    } else {
+      if (size > 0) _openReadOnly(path, false, busy).db.close(); // check before writing
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+      db = new DatabaseSync(path);
+    }
   } catch (e) {
+    if (e instanceof _NotAStore) throw e;
     throw _wrap(path, "opening", e, busy);
   }
   try {
     db.exec(`PRAGMA busy_timeout = ${busy}`);
-    if (options.readOnly !== true) {
+    if (!readOnly) {
+      const v = size > 0 ? _schemaVersion(db) : undefined;
+      if (v !== undefined && v !== SCHEMA_VERSION) _versionError(v);
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = FULL");
-      db.exec(_SCHEMA);
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        db.exec(_SCHEMA);
+        db.exec("COMMIT");
+      } catch (e) {
+        db.exec("ROLLBACK");
+        throw e;
+      }
     }
-    const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get();
-    if (v === undefined || String(v.value) !== SCHEMA_VERSION) {
-      throw new Error(
-        `schema_version is ${
-          v === undefined ? "missing" : String(v.value)
-        }, expected ${SCHEMA_VERSION}`,
-      );
-    }
+    const v = _schemaVersion(db);
+    if (v !== SCHEMA_VERSION) _versionError(v);
   } catch (e) {
     db.close();
     throw _wrap(path, "opening", e, busy);
   }
-  return new ResultStore(path, db, busy);
+  return new ResultStore(path, db, busy, notice);
+}
+
+/** The stored schema version, or undefined when `meta` has none (or there is no `meta`). */
+function _schemaVersion(db: DatabaseSync): string | undefined {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+    .get();
+  if (hasMeta === undefined) return undefined;
+  const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get();
+  return v === undefined ? undefined : String(v.value);
+}
+
+function _versionError(v: string | undefined): never {
+  throw new Error(`schema_version is ${v ?? "missing"}, expected ${SCHEMA_VERSION}`);
 }
