@@ -375,6 +375,40 @@ export class ClaimTable {
   }
 
   /**
+   * Every claim (live or not) made by process `pid` on this host: what a
+   * worker held when it died.
+   *
+   * @throws {StoreError} if the store cannot be read.
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { claimant, openStore } from "./mod.ts";
+   * const store = openStore(":memory:");
+   * store.claims.claim({ cellId: "c", seed: 1 }, claimant({ pid: 4242 }));
+   * equal(store.claims.heldBy(4242)[0].cellId, "c");
+   * store.close();
+   * ```
+   */
+  heldBy(pid: number): ClaimInfo[] {
+    return this.#run(
+      "reading claims",
+      () =>
+        this.#db.prepare("SELECT * FROM claims WHERE pid = ? AND host = ? ORDER BY cell_id, seed")
+          .all(pid, this.#host).map((r) => ({
+            cellId: String(r.cell_id),
+            seed: Number(r.seed),
+            owner: String(r.owner),
+            pid: Number(r.pid),
+            host: String(r.host),
+            expiresAt: Number(r.expires_at),
+            label: String(r.label),
+            step: Number(r.step),
+            steps: Number(r.steps),
+          })),
+    );
+  }
+
+  /**
    * Keys `"<cellId>:<seed>"` of rows written at or after `since` (ISO time)
    * with their status and wall seconds: what a run's runners have finished
    * (read by the parent of `reproduce --workers`).
