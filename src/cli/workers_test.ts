@@ -179,14 +179,18 @@ Deno.test("Ctrl-C stops the parent and every worker with exit 130, keeping finis
     ok(kept >= 2 && kept < 12, `kept ${kept}`);
     // The workers are gone too.
     for (const pid of pids) {
-      await _waitFor(() => {
-        try {
-          Deno.readTextFileSync(`/proc/${pid}/stat`);
-          return false;
-        } catch {
-          return true;
-        }
-      }, `worker ${pid} to exit`, 10_000);
+      await _waitFor(
+        () => {
+          try {
+            Deno.readTextFileSync(`/proc/${pid}/stat`);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        `worker ${pid} to exit`,
+        10_000,
+      );
     }
     const resumed = await _run(["--store", store, "--workers", "2", "--no-report"]);
     equal(resumed.code, EXIT.OK, resumed.stderr);
