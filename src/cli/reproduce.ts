@@ -8,6 +8,7 @@
 import { type Command, Option } from "commander";
 import { jobKey, runProvenance } from "../cell/mod.ts";
 import { createProgress, realRun, type RunFn, runJobs, silentProgress } from "../grid/mod.ts";
+import { type SizeLimits, sizeLimits } from "../init/mod.ts";
 import type { BackendName } from "../nn/mod.ts";
 import { claimant, openStore } from "../store/mod.ts";
 import { siteAfterRun } from "./board.ts";
@@ -33,6 +34,9 @@ interface _Options extends GridOptions {
   readonly quiet: boolean;
   readonly site: string | boolean;
   readonly workers: string;
+  readonly maxLayerElements?: string;
+  readonly maxParameters?: string;
+  readonly maxDepth?: string;
   /** Internal: this process is a worker of `reproduce --workers`, started at this ISO time. */
   readonly workerOf?: string;
 }
@@ -45,7 +49,30 @@ function _workerArgs(names: readonly string[], o: _Options, dir: string): string
   args.push("--busy-timeout", o.busyTimeout, "--reproductions", o.reproductions ?? dir);
   args.push("--engine", o.engine ?? "auto", "--backend", o.backend);
   if (o.retryFailed) args.push("--retry-failed");
+  if (o.maxLayerElements !== undefined) args.push("--max-layer-elements", o.maxLayerElements);
+  if (o.maxParameters !== undefined) args.push("--max-parameters", o.maxParameters);
+  if (o.maxDepth !== undefined) args.push("--max-depth", o.maxDepth);
   return args;
+}
+
+/** The size bounds given as flags (each a positive integer), checked. */
+function _limits(o: _Options): Partial<SizeLimits> | undefined {
+  const out: Record<string, number> = {};
+  for (
+    const [key, flag, text] of [
+      ["maxLayerElements", "--max-layer-elements", o.maxLayerElements],
+      ["maxParameters", "--max-parameters", o.maxParameters],
+      ["maxDepth", "--max-depth", o.maxDepth],
+    ] as const
+  ) {
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+      throw new RangeError(`${flag}: expected a positive integer; got "${text}"`);
+    }
+    out[key] = n;
+  }
+  return Object.keys(out).length === 0 ? undefined : sizeLimits(out);
 }
 
 /** Aborted when stdin closes: a worker's parent is gone. */
@@ -105,8 +132,15 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
       "1",
     )
     .addOption(new Option("--worker-of <since>", "internal: run as a worker").hideHelp())
+    .option(
+      "--max-layer-elements <n>",
+      "refuse a kernel with more entries than this (default 67108864 = 8192²)",
+    )
+    .option("--max-parameters <n>", "refuse a network with more kernel entries (default 268435456)")
+    .option("--max-depth <n>", "refuse a network with more layers (default 10000)")
     .action(async (names: string[], o: _Options) => {
       const workers = parseWorkers(o.workers);
+      const limits = _limits(o);
       if (o.workerOf !== undefined && Number.isNaN(Date.parse(o.workerOf))) {
         throw new RangeError(`--worker-of: expected an ISO time; got "${o.workerOf}"`);
       }
@@ -126,7 +160,7 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
         const left = jobs.filter((j) => !done.has(jobKey(j.id, j.seed))).length;
         const run: RunFn = left === 0
           ? (() => Promise.reject(new Error("unreachable")))
-          : await (ctx.deps.makeRun ?? realRun)(o.backend);
+          : await (ctx.deps.makeRun ?? realRun)(o.backend, limits);
         const since = o.workerOf ?? new Date().toISOString();
         const provenance = await runProvenance();
         if (o.workerOf !== undefined) {

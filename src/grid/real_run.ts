@@ -6,12 +6,14 @@
  */
 
 import { type Dataset, type DatasetName, loadDataset } from "../data/mod.ts";
-import { runCell, runMeasure, trainConfigOf } from "../cell/mod.ts";
+import { MEASURE_DEPS, runCell, runMeasure, trainConfigOf } from "../cell/mod.ts";
+import type { SizeLimits } from "../init/mod.ts";
 import type { RunFn } from "./runner.ts";
 import type { BackendName } from "../nn/mod.ts";
 
 /**
- * A {@linkcode RunFn} running jobs for real.
+ * A {@linkcode RunFn} running jobs for real, under the size bounds `limits`
+ * (defaults: `DEFAULT_SIZE_LIMITS`; measure cells use `maxLayerElements`).
  *
  * @example
  * ```ts
@@ -24,10 +26,16 @@ import type { BackendName } from "../nn/mod.ts";
  * equal((await run(job, { onProgress: () => {} })).status, "ok");
  * ```
  */
-export function realRun(backend: BackendName): RunFn {
+export function realRun(backend: BackendName, limits?: Partial<SizeLimits>): RunFn {
   const datasets = new Map<DatasetName, Promise<Dataset>>();
+  const max = limits?.maxLayerElements;
+  const measureDeps = max === undefined ? MEASURE_DEPS : {
+    ...MEASURE_DEPS,
+    initialize: (...[m, s, o]: Parameters<typeof MEASURE_DEPS.initialize>) =>
+      MEASURE_DEPS.initialize(m, s, { ...o, maxLayerElements: max }),
+  };
   return async (job, ctx) => {
-    if (job.cell.kind === "measure") return { ...(await runMeasure(job)) };
+    if (job.cell.kind === "measure") return { ...(await runMeasure(job, measureDeps)) };
     const config = trainConfigOf(job);
     if (!datasets.has(config.dataset)) datasets.set(config.dataset, loadDataset(config.dataset));
     const dataset = await datasets.get(config.dataset)!;
@@ -35,6 +43,7 @@ export function realRun(backend: BackendName): RunFn {
       backend,
       dataset,
       signal: ctx.signal,
+      ...(limits === undefined ? {} : { limits }),
       onProgress: (p) => ctx.onProgress(p.step, p.steps),
     });
     return { ...result };
