@@ -20,6 +20,7 @@ import {
   jobsOf,
   shardOption,
   specsOf,
+  UsageError,
   withGridOptions,
 } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -140,6 +141,11 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
     .option("--max-depth <n>", "refuse a network with more layers (default 10000)")
     .action(async (names: string[], o: _Options) => {
       const workers = parseWorkers(o.workers);
+      if (workers > 1 && o.store === ":memory:") {
+        throw new UsageError(
+          "--workers: worker processes cannot share an in-memory store (:memory:)",
+        );
+      }
       const limits = _limits(o);
       if (o.workerOf !== undefined && Number.isNaN(Date.parse(o.workerOf))) {
         throw new RangeError(`--worker-of: expected an ISO time; got "${o.workerOf}"`);
@@ -173,7 +179,7 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
             retryFailed: o.retryFailed,
             provenance,
             signal,
-            claims: claimant({ retryFailed: o.retryFailed, since }),
+            claims: claimant({ retryFailed: o.retryFailed, since, parent: Deno.ppid }),
           });
           ctx.stdout(`${JSON.stringify(summary)}\n`);
           return ctx.exit(summary.aborted ? EXIT.INTERRUPTED : EXIT.OK);

@@ -310,7 +310,13 @@ export async function runJobs(
           outcome = await run(job, {
             onProgress: (s, n) => {
               progressNow = { step: s, steps: n };
-              if (who !== undefined && Date.now() - lastRenew >= renewEvery) renew();
+              if (who !== undefined && Date.now() - lastRenew >= renewEvery) {
+                try {
+                  renew();
+                } catch {
+                  // a busy store must not fail the cell: the result's write will tell
+                }
+              }
               progress.step(s, n);
             },
             signal: options.signal,

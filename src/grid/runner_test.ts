@@ -331,3 +331,20 @@ Deno.test("with retryFailed, a failed row is claimed again once, not after this 
   );
   store.close();
 });
+
+Deno.test("a dead worker's claim is left to its live parent (which records the crash), taken by others", async () => {
+  const store = openStore(":memory:");
+  const [job] = jobs;
+  const gone = new Deno.Command(Deno.execPath(), { args: ["eval", ""] }).spawn();
+  await gone.status;
+  // The dead worker and the sibling share this (live) process as parent.
+  store.claims.claim(
+    { cellId: job.id, seed: job.seed },
+    claimant({ pid: gone.pid, parent: Deno.pid }),
+  );
+  const key = { cellId: job.id, seed: job.seed };
+  equal(store.claims.claim(key, claimant({ parent: Deno.pid })), "busy");
+  equal(store.claims.heldBy(gone.pid).length, 1);
+  equal(store.claims.claim(key, claimant()), "claimed");
+  store.close();
+});

@@ -11,7 +11,10 @@
  * A claim is dead, and may be taken over, when its lease has expired, or at
  * once when it was made on this host by a process that no longer exists
  * (checked in `/proc`; elsewhere only the lease counts). So a killed runner
- * gives its job up; a runner that stops (Ctrl-C) releases its claims.
+ * gives its job up; a runner that stops (Ctrl-C) releases its claims. One
+ * exception: a worker of `reproduce --workers` leaves a dead sibling's claim
+ * (same parent process, still alive) to that parent, which records the job
+ * as failed (the worker crashed on it) and removes the claim.
  *
  * A runner whose lease expired while it was still running (its event loop
  * blocked longer than the lease) may compute a job a second time; the store
@@ -36,6 +39,7 @@ CREATE TABLE IF NOT EXISTS claims (
   label TEXT NOT NULL DEFAULT '',
   step INTEGER NOT NULL DEFAULT 0,
   steps INTEGER NOT NULL DEFAULT 0,
+  parent INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (cell_id, seed)
 ) WITHOUT ROWID;
 `;
@@ -79,6 +83,8 @@ export interface Claimant {
   readonly since: string;
   /** Clock in ms since the epoch; default `Date.now`. */
   readonly now?: () => number;
+  /** The pid of the `reproduce --workers` parent this runner is a worker of; 0 (default) for none. */
+  readonly parent?: number;
 }
 
 /**
@@ -105,6 +111,7 @@ export function claimant(options: Partial<Claimant> = {}): Claimant {
     retryFailed: options.retryFailed ?? false,
     since: options.since ?? new Date().toISOString(),
     now: options.now,
+    parent: options.parent ?? 0,
   };
 }
 
@@ -213,10 +220,12 @@ export class ClaimTable {
     this.#run = run;
   }
 
-  #live(row: Record<string, unknown>, now: number): boolean {
+  #live(row: Record<string, unknown>, now: number, who?: Claimant): boolean {
     if (Number(row.expires_at) <= now) return false;
-    if (String(row.host) === this.#host && !processAlive(Number(row.pid))) return false;
-    return true;
+    if (String(row.host) !== this.#host || processAlive(Number(row.pid))) return true;
+    // Its process is gone: dead, unless a live common parent will record the crash.
+    const parent = Number(row.parent ?? 0);
+    return parent !== 0 && parent === (who?.parent ?? 0) && processAlive(parent);
   }
 
   /**
@@ -264,16 +273,25 @@ export class ClaimTable {
     }
     const claim = this.#db.prepare("SELECT * FROM claims WHERE cell_id = ? AND seed = ?")
       .get(job.cellId, job.seed);
-    if (claim !== undefined && String(claim.owner) !== who.owner && this.#live(claim, now)) {
+    if (claim !== undefined && String(claim.owner) !== who.owner && this.#live(claim, now, who)) {
       return "busy";
     }
     this.#db.prepare(
-      `INSERT INTO claims (cell_id, seed, owner, pid, host, expires_at, label, step, steps)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)
+      `INSERT INTO claims (cell_id, seed, owner, pid, host, expires_at, label, step, steps, parent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
        ON CONFLICT (cell_id, seed) DO UPDATE SET owner = excluded.owner, pid = excluded.pid,
          host = excluded.host, expires_at = excluded.expires_at, label = excluded.label,
-         step = 0, steps = 0`,
-    ).run(job.cellId, job.seed, who.owner, who.pid, who.host, now + who.leaseMs, job.label ?? "");
+         step = 0, steps = 0, parent = excluded.parent`,
+    ).run(
+      job.cellId,
+      job.seed,
+      who.owner,
+      who.pid,
+      who.host,
+      now + who.leaseMs,
+      job.label ?? "",
+      who.parent ?? 0,
+    );
     return "claimed";
   }
 
