@@ -207,6 +207,7 @@ export async function runPool(o: PoolOptions): Promise<PoolResult> {
   let idleDeaths = 0;
   let exitCode: number | undefined;
   let stopping = false;
+  let interrupted = false;
   const seen = new Set<string>();
   const stopAll = (signal: Deno.Signal) => {
     for (const w of live) {
@@ -283,7 +284,10 @@ export async function runPool(o: PoolOptions): Promise<PoolResult> {
         sum.failed += summary.failed;
       }
       if (status.success || stopping) continue;
-      if (status.code === EXIT.INTERRUPTED && summary !== undefined) continue;
+      if (status.code === EXIT.INTERRUPTED && summary !== undefined) {
+        interrupted = true; // someone interrupted this worker alone: the run is incomplete
+        continue;
+      }
       if (status.code === EXIT.STORE_ERROR || status.code === EXIT.USAGE) {
         // Not a cell's fault: stop the pool with the worker's code and message.
         o.stderr(`worker ${w.child.pid}: ${_lastLine(err)}\n`);
@@ -294,7 +298,7 @@ export async function runPool(o: PoolOptions): Promise<PoolResult> {
       crashed++;
       // The jobs the dead worker held are recorded as failed.
       const held = o.store.claims.heldBy(w.child.pid).filter((c) =>
-        keys.has(jobKey(c.cellId, c.seed))
+        c.parent === Deno.pid && keys.has(jobKey(c.cellId, c.seed))
       );
       const why = `worker process ${w.child.pid} ${_describe(status)}${
         _lastLine(err) === "" ? "" : `: ${_lastLine(err)}`
@@ -337,7 +341,7 @@ export async function runPool(o: PoolOptions): Promise<PoolResult> {
     if (killTimer !== undefined) clearTimeout(killTimer);
     progress?.close();
   }
-  const aborted = o.signal?.aborted ?? false;
+  const aborted = (o.signal?.aborted ?? false) || interrupted;
   return {
     summary: {
       total: o.todo.length + o.skipped,

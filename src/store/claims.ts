@@ -122,7 +122,7 @@ export function claimant(options: Partial<Claimant> = {}): Claimant {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import type { ClaimInfo } from "./claims.ts";
- * const c: ClaimInfo = { cellId: "a", seed: 0, owner: "o", pid: 1, host: "h", expiresAt: 0, label: "", step: 0, steps: 0 };
+ * const c: ClaimInfo = { cellId: "a", seed: 0, owner: "o", pid: 1, host: "h", expiresAt: 0, label: "", step: 0, steps: 0, parent: 0 };
  * equal(c.seed, 0);
  * ```
  */
@@ -145,10 +145,27 @@ export interface ClaimInfo {
   readonly step: number;
   /** Steps of the job (0 when unknown). */
   readonly steps: number;
+  /** Pid of the `reproduce --workers` parent of the claiming runner (0 for none). */
+  readonly parent: number;
 }
 
 /** The outcome of {@linkcode ClaimTable.claim}: run it, someone finished it, or someone runs it. */
 export type ClaimOutcome = "claimed" | "done" | "busy";
+
+function _info(r: Record<string, unknown>): ClaimInfo {
+  return {
+    cellId: String(r.cell_id),
+    seed: Number(r.seed),
+    owner: String(r.owner),
+    pid: Number(r.pid),
+    host: String(r.host),
+    expiresAt: Number(r.expires_at),
+    label: String(r.label),
+    step: Number(r.step),
+    steps: Number(r.steps),
+    parent: Number(r.parent),
+  };
+}
 
 function _hostname(): string {
   try {
@@ -376,17 +393,7 @@ export class ClaimTable {
       const out: ClaimInfo[] = [];
       for (const r of this.#db.prepare("SELECT * FROM claims ORDER BY cell_id, seed").all()) {
         if (!this.#live(r, now)) continue;
-        out.push({
-          cellId: String(r.cell_id),
-          seed: Number(r.seed),
-          owner: String(r.owner),
-          pid: Number(r.pid),
-          host: String(r.host),
-          expiresAt: Number(r.expires_at),
-          label: String(r.label),
-          step: Number(r.step),
-          steps: Number(r.steps),
-        });
+        out.push(_info(r));
       }
       return out;
     });
@@ -412,17 +419,7 @@ export class ClaimTable {
       "reading claims",
       () =>
         this.#db.prepare("SELECT * FROM claims WHERE pid = ? AND host = ? ORDER BY cell_id, seed")
-          .all(pid, this.#host).map((r) => ({
-            cellId: String(r.cell_id),
-            seed: Number(r.seed),
-            owner: String(r.owner),
-            pid: Number(r.pid),
-            host: String(r.host),
-            expiresAt: Number(r.expires_at),
-            label: String(r.label),
-            step: Number(r.step),
-            steps: Number(r.steps),
-          })),
+          .all(pid, this.#host).map(_info),
     );
   }
 
