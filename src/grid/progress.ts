@@ -92,7 +92,8 @@ export interface EtaInput {
  * Each remaining job costs `cost × rate`, where `rate` is the mean seconds
  * per unit cost of the finished jobs sharing its finest key that has any
  * (its cell's other seeds, else its method and shape, …, else all finished
- * jobs). A running job needs its own estimate minus its elapsed time, or,
+ * jobs), a mean of per-job rates so that a few costly jobs do not set the
+ * rate of many cheap ones. A running job needs its own estimate minus its elapsed time, or,
  * past 10% of its steps, its elapsed time scaled by its fraction. Only when
  * nothing has finished yet do running jobs past 5% of their steps give a
  * rate. With `workers` runners the total is divided among them, but is never
@@ -112,13 +113,16 @@ export interface EtaInput {
  * ```
  */
 export function estimateRemainingSeconds(input: EtaInput): number | undefined {
-  const sums = new Map<string, { seconds: number; cost: number }>();
+  // Per key: the mean over its finished jobs of seconds per unit cost (a mean of
+  // rates, so that a few costly jobs do not set the rate of many cheap ones).
+  const rates = new Map<string, { sum: number; n: number }>();
   const add = (keys: readonly string[], cost: number, seconds: number) => {
+    const rate = seconds / Math.max(cost, 1e-12);
     for (const k of keys) {
-      const s = sums.get(k) ?? { seconds: 0, cost: 0 };
-      s.seconds += seconds;
-      s.cost += Math.max(cost, 1e-12);
-      sums.set(k, s);
+      const r = rates.get(k) ?? { sum: 0, n: 0 };
+      r.sum += rate;
+      r.n++;
+      rates.set(k, r);
     }
   };
   for (const f of input.finished) add(f.keys, f.cost, f.seconds);
@@ -129,8 +133,8 @@ export function estimateRemainingSeconds(input: EtaInput): number | undefined {
   }
   const estimate = (j: CostedJob): number | undefined => {
     for (const k of j.keys) {
-      const s = sums.get(k);
-      if (s !== undefined && s.cost > 0) return Math.max(j.cost, 1e-12) * s.seconds / s.cost;
+      const r = rates.get(k);
+      if (r !== undefined && r.n > 0) return Math.max(j.cost, 1e-12) * r.sum / r.n;
     }
     return undefined;
   };

@@ -52,6 +52,19 @@ Deno.test("a kind with no finished job is estimated from a coarser kind, scaled 
   );
 });
 
+Deno.test("a coarse kind's rate is a mean of per-job rates: one costly job does not set it for many cheap ones", () => {
+  const finished = [
+    { keys: ["cnn", "train", "*"], cost: 100, seconds: 100 },
+    ...Array.from({ length: 9 }, () => ({ keys: ["mlp", "train", "*"], cost: 1, seconds: 3 })),
+  ];
+  // (1 + 9 × 3) / 10 = 2.8 s per unit (a ratio of sums would say 127 / 109 ≈ 1.17).
+  const eta = estimateRemainingSeconds({
+    finished,
+    remaining: [{ keys: ["new", "train", "*"], cost: 1 }],
+  })!;
+  ok(Math.abs(eta - 2.8) < 1e-12, String(eta));
+});
+
 Deno.test("the ETA divides the work among workers but is never below the longest job left", () => {
   const finished = [{ ...mlp, seconds: 10 }, { ...cnn, seconds: 1000 }];
   const remaining = [mlp, mlp, mlp, mlp];
