@@ -94,7 +94,7 @@ export interface PoolOptions {
   readonly progress?: (text: string) => void;
   /** Errors and notes. */
   readonly stderr: (text: string) => void;
-  /** How often the parent polls the store (ms); default 250. */
+  /** How often the parent polls the store (ms); default 500. */
   readonly pollMs?: number;
   /** How long workers get to stop after SIGINT before SIGKILL (ms); default 3000. */
   readonly graceMs?: number;
@@ -236,14 +236,26 @@ export async function runPool(o: PoolOptions): Promise<PoolResult> {
   };
   for (let i = 0; i < o.workers; i++) start();
 
+  // Rows present at the start that this run may rewrite (failed rows, with --retry-failed).
+  const before = o.store.doneKeys(false);
+  const rewritable = o.todo.filter((j) => before.has(jobKey(j.id, j.seed)));
   const poll = () => {
     if (progress === undefined) return;
     const running = o.store.claims.active()
       .map((c) => ({ key: jobKey(c.cellId, c.seed), label: c.label, step: c.step, steps: c.steps }))
       .filter((c) => keys.has(c.key));
+    // New keys come from a scan of the primary key only (no large columns read); rows that
+    // existed before are looked up one by one.
+    const present = o.store.doneKeys(false);
+    const candidates = [
+      ...o.todo.filter((j) => {
+        const k = jobKey(j.id, j.seed);
+        return !seen.has(k) && present.has(k) && !before.has(k);
+      }),
+      ...rewritable.filter((j) => !seen.has(jobKey(j.id, j.seed))),
+    ].map((j) => ({ cellId: j.id, seed: j.seed }));
     const finished = [];
-    for (const [key, r] of o.store.claims.finishedSince(o.since)) {
-      if (!keys.has(key) || seen.has(key)) continue;
+    for (const [key, r] of o.store.claims.finishedSince(o.since, candidates)) {
       seen.add(key);
       finished.push({
         key,
@@ -258,7 +270,7 @@ export async function runPool(o: PoolOptions): Promise<PoolResult> {
 
   try {
     while (live.size > 0) {
-      const tick = new Promise<"tick">((r) => setTimeout(() => r("tick"), o.pollMs ?? 250));
+      const tick = new Promise<"tick">((r) => setTimeout(() => r("tick"), o.pollMs ?? 500));
       const next = await Promise.race([...exits.values(), tick]);
       try {
         poll();

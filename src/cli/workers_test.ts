@@ -93,6 +93,9 @@ Deno.test("--workers 2 writes the same bytes as --workers 1, with true counts, a
     equal(two.code, EXIT.OK, two.stderr);
     ok(two.stderr.includes("ran 12 job(s): 12 ok, 0 diverged, 0 failed"), two.stderr);
     ok(two.stderr.includes("on 2 workers"), two.stderr);
+    // One progress display, drawn by the parent from the store: a line per job, in any order.
+    ok(two.stderr.includes("running 12 job(s) on 2 worker(s)"), two.stderr);
+    for (let i = 1; i <= 12; i++) ok(two.stderr.includes(`[${i}/12] ok `), two.stderr);
     const a = _comparable(`${dir}/one.db`);
     equal(a.length, 12);
     deepEqual(_comparable(`${dir}/two.db`), a);

@@ -424,9 +424,12 @@ export class ClaimTable {
   }
 
   /**
-   * Keys `"<cellId>:<seed>"` of rows written at or after `since` (ISO time)
-   * with their status and wall seconds: what a run's runners have finished
-   * (read by the parent of `reproduce --workers`).
+   * The rows of `keys` (`{ cellId, seed }`) written at or after `since` (ISO
+   * time), by key `"<cellId>:<seed>"`, with their status, wall seconds and
+   * message: what a run's runners finished (read by the parent of
+   * `reproduce --workers`). One primary-key lookup per key: pass only the
+   * keys that may have changed (see {@linkcode ResultStore.doneKeys} for a
+   * cheap scan of the keys present).
    *
    * @throws {StoreError} if the store cannot be read.
    * @example
@@ -434,24 +437,27 @@ export class ClaimTable {
    * import { equal } from "node:assert/strict";
    * import { openStore } from "./mod.ts";
    * const store = openStore(":memory:");
-   * equal(store.claims.finishedSince("1970-01-01T00:00:00.000Z").size, 0);
+   * equal(store.claims.finishedSince("1970-01-01T00:00:00.000Z", [{ cellId: "c", seed: 0 }]).size, 0);
    * store.close();
    * ```
    */
   finishedSince(
     since: string,
+    keys: Iterable<{ readonly cellId: string; readonly seed: number }>,
   ): Map<string, { status: string; wallSeconds: number; message: string | null }> {
     return this.#run("reading finished rows", () => {
       const out = new Map<
         string,
         { status: string; wallSeconds: number; message: string | null }
       >();
-      for (
-        const r of this.#db.prepare(
-          "SELECT cell_id, seed, status, wall_seconds, message FROM results WHERE finished_at >= ?",
-        ).all(since)
-      ) {
-        out.set(jobKey(String(r.cell_id), Number(r.seed)), {
+      const q = this.#db.prepare(
+        `SELECT status, wall_seconds, message FROM results
+         WHERE cell_id = ? AND seed = ? AND finished_at >= ?`,
+      );
+      for (const k of keys) {
+        const r = q.get(k.cellId, k.seed, since);
+        if (r === undefined) continue;
+        out.set(jobKey(k.cellId, k.seed), {
           status: String(r.status),
           wallSeconds: Number(r.wall_seconds),
           message: r.message === null ? null : String(r.message),
