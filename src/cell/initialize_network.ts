@@ -60,6 +60,7 @@
  */
 
 import {
+  checkNetworkSize,
   countNonZeros,
   getMethod,
   initializeLayer,
@@ -67,6 +68,8 @@ import {
   kernelSize,
   type LayerShape,
   type MethodEntry,
+  type SizeLimits,
+  sizeLimits,
 } from "../init/mod.ts";
 import { type Batch, layerShapes, type LayerValues, type ModelConfig } from "../nn/mod.ts";
 import {
@@ -108,6 +111,8 @@ export interface InitializeNetworkOptions {
   readonly approxIsometrySteps?: number;
   /** Override of SynFlow's rounds (default 100). */
   readonly synflowRounds?: number;
+  /** Size bounds checked before any work (defaults: `DEFAULT_SIZE_LIMITS`). */
+  readonly limits?: Partial<SizeLimits>;
 }
 
 /**
@@ -162,6 +167,7 @@ interface _Plan {
   readonly shapes: readonly LayerShape[];
   readonly gain: number | undefined;
   readonly activations: readonly CellConfig["activation"][];
+  readonly maxLayerElements: number;
 }
 
 /** Per-layer densities and, for a network-level score, the global masks. */
@@ -200,6 +206,7 @@ async function _allocate(
         seed: cell.seed,
         activation: plan.activations[l],
         path: scorePath(l),
+        maxLayerElements: plan.maxLayerElements,
         ...(plan.gain === undefined ? {} : { gain: plan.gain }),
       }).weights
     );
@@ -235,6 +242,7 @@ async function _initializeLayer(
   const method = layerMethod(entry, shape);
   const common = {
     seed,
+    maxLayerElements: plan.maxLayerElements,
     activation: plan.activations[l],
     ...(plan.gain === undefined ? {} : { gain: plan.gain }),
   };
@@ -304,7 +312,11 @@ export async function initializeNetwork(
   const valid = validateCellConfig(cell);
   const method = resolveMethod(valid.method); // throws for an unknown method, listing valid names
   _check(valid, modelConfig, method);
+  const limits = sizeLimits(options.limits);
+  const where = `initializeNetwork(${JSON.stringify(valid.method)})`;
+  checkNetworkSize(where, { depth: modelConfig.depth }, limits); // before building the shapes
   const shapes = layerShapes(modelConfig);
+  checkNetworkSize(where, { depth: modelConfig.depth, shapes }, limits);
   const last = shapes.length - 1;
   const plan: _Plan = {
     cell: valid,
@@ -312,6 +324,7 @@ export async function initializeNetwork(
     shapes,
     gain: valid.weightVariance === undefined ? undefined : Math.sqrt(valid.weightVariance),
     activations: shapes.map((_, l) => l === last ? "linear" : modelConfig.activation),
+    maxLayerElements: limits.maxLayerElements,
   };
   const { densities, masks } = await _allocate(plan, modelConfig, options);
   if (valid.ablation === "resample-weights" && !method.layer.takesMask) {

@@ -19,6 +19,7 @@ import {
   backendInfo,
   type BackendName,
   buildNetwork,
+  layerShapes,
   type LayerValues,
   type ModelConfig,
   type Network,
@@ -28,6 +29,7 @@ import {
 import { resolveMethod } from "../prune/mod.ts";
 import { initializeNetwork } from "./initialize_network.ts";
 import { stream } from "../rng/mod.ts";
+import { checkNetworkSize, type SizeLimits, sizeLimits } from "../init/mod.ts";
 import { validateCellConfig } from "./config.ts";
 import type { StepEngine } from "../engine/mod.ts";
 import {
@@ -89,6 +91,11 @@ export interface RunCellOptions {
   readonly onProgress?: (progress: TrainProgress) => void;
   /** Aborting ends the cell with status `failed` and message `aborted: …`. */
   readonly signal?: AbortSignal;
+  /**
+   * Size bounds of the network (depth, kernel entries per layer and in all),
+   * checked before any work; defaults `DEFAULT_SIZE_LIMITS` (see `init/limits.ts`).
+   */
+  readonly limits?: Partial<SizeLimits>;
 }
 
 /**
@@ -206,7 +213,9 @@ export function modelConfigOf(
  * what). Provenance (`backendInfo()` and the engine) is recorded with every
  * result.
  *
- * @throws {TypeError|RangeError} only for an invalid config (see `validateCellConfig`).
+ * @throws {TypeError|RangeError} only for an invalid config (see `validateCellConfig`)
+ *   or a network above the size limits (`options.limits`: depth, entries per
+ *   kernel and in all; the error names method, shape and limit).
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
@@ -226,6 +235,7 @@ export async function runCell(
   options: RunCellOptions = {},
 ): Promise<CellResult> {
   const cell = validateCellConfig(config);
+  _checkSize(cell, options.limits);
   const engineName = cell.engine ?? "tfjs";
   const started = performance.now();
   let provenance: CellProvenance = { ..._fallbackProvenance(), engine: engineName };
@@ -284,7 +294,10 @@ export async function runCell(
     );
     let values: LayerValues[];
     try {
-      values = await initializeNetwork(cell, modelConfig, { batch: scoreBatch });
+      values = await initializeNetwork(cell, modelConfig, {
+        batch: scoreBatch,
+        ...(options.limits === undefined ? {} : { limits: options.limits }),
+      });
     } finally {
       tf.dispose([scoreBatch.x, scoreBatch.y]);
     }
@@ -422,4 +435,25 @@ function _fallbackProvenance(): Provenance {
     os: Deno.build.os,
     arch: Deno.build.arch,
   };
+}
+
+/**
+ * The size bounds of a cell's network, checked before any work. The shapes
+ * are those of the suite's datasets, all 28×28×1 images in 10 classes.
+ */
+function _checkSize(cell: CellConfig, partial: Partial<SizeLimits> | undefined): void {
+  const limits = sizeLimits(partial);
+  const where = `runCell(${
+    JSON.stringify(cell.method)
+  }, ${cell.architecture} depth ${cell.depth} width ${cell.width})`;
+  checkNetworkSize(where, { depth: cell.depth }, limits); // before building 10^7 shapes
+  const shapes = layerShapes({
+    architecture: cell.architecture,
+    inputShape: [28, 28, 1],
+    depth: cell.depth,
+    width: cell.width,
+    classes: 10,
+    activation: cell.activation,
+  });
+  checkNetworkSize(where, { depth: cell.depth, shapes }, limits);
 }

@@ -21,6 +21,7 @@ import {
   type RunFn,
   type Shard,
 } from "../grid/mod.ts";
+import type { SizeLimits } from "../init/mod.ts";
 import type { BackendName } from "../nn/mod.ts";
 import { EXIT_CODES_HELP } from "./exit_codes.ts";
 
@@ -51,8 +52,11 @@ export const DEFAULT_STORE = "results/results.db";
  * ```
  */
 export interface CliDeps {
-  /** Builds the job runner for a backend; default: the real runner (runCell / runMeasure). */
-  readonly makeRun?: (backend: BackendName) => RunFn | Promise<RunFn>;
+  /** Builds the job runner for a backend and size bounds; default: the real runner (runCell / runMeasure). */
+  readonly makeRun?: (
+    backend: BackendName,
+    limits?: Partial<SizeLimits>,
+  ) => RunFn | Promise<RunFn>;
   /** Where normal output goes; default stdout. */
   readonly stdout?: (text: string) => void;
   /** Where errors and progress go; default stderr. */

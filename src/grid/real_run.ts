@@ -7,6 +7,7 @@
 
 import { type Dataset, type DatasetName, loadDataset } from "../data/mod.ts";
 import { MEASURE_DEPS, runCell, runMeasure, trainConfigOf } from "../cell/mod.ts";
+import type { SizeLimits } from "../init/mod.ts";
 import type { RunFn } from "./runner.ts";
 import type { BackendName } from "../nn/mod.ts";
 
@@ -20,6 +21,8 @@ const _YIELD_EVERY_MS = 50;
  * then abort the run within about a job's time; yielding before every job
  * would cost a timer's clamp, ~2 ms, per job), and an aborted signal stops
  * it before it computes.
+ * Runs under the size bounds `limits` (defaults: `DEFAULT_SIZE_LIMITS`;
+ * measure cells use `maxLayerElements`).
  *
  * @example
  * ```ts
@@ -32,8 +35,14 @@ const _YIELD_EVERY_MS = 50;
  * equal((await run(job, { onProgress: () => {} })).status, "ok");
  * ```
  */
-export function realRun(backend: BackendName): RunFn {
+export function realRun(backend: BackendName, limits?: Partial<SizeLimits>): RunFn {
   const datasets = new Map<DatasetName, Promise<Dataset>>();
+  const max = limits?.maxLayerElements;
+  const measureDeps = max === undefined ? MEASURE_DEPS : {
+    ...MEASURE_DEPS,
+    initialize: (...[m, s, o]: Parameters<typeof MEASURE_DEPS.initialize>) =>
+      MEASURE_DEPS.initialize(m, s, { ...o, maxLayerElements: max }),
+  };
   let lastYield = performance.now();
   return async (job, ctx) => {
     if (job.cell.kind === "measure") {
@@ -42,7 +51,7 @@ export function realRun(backend: BackendName): RunFn {
         lastYield = performance.now();
       }
       if (ctx.signal?.aborted === true) return { status: "failed", message: "interrupted" };
-      return { ...(await runMeasure(job, MEASURE_DEPS, { signal: ctx.signal })) };
+      return { ...(await runMeasure(job, measureDeps, { signal: ctx.signal })) };
     }
     const config = trainConfigOf(job);
     if (!datasets.has(config.dataset)) datasets.set(config.dataset, loadDataset(config.dataset));
@@ -51,6 +60,7 @@ export function realRun(backend: BackendName): RunFn {
       backend,
       dataset,
       signal: ctx.signal,
+      ...(limits === undefined ? {} : { limits }),
       onProgress: (p) => ctx.onProgress(p.step, p.steps),
     });
     return { ...result };

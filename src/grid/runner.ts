@@ -2,6 +2,13 @@
  * Running jobs into a store: skip finished jobs, run the rest one at a time
  * with an injected `run`, write each result last, in one transaction.
  *
+ * With `claims`, each job is claimed in the store before it runs (see the
+ * store's `claims.ts`), so several runners on one store (processes of
+ * `reproduce --workers N`, or separate `reproduce` commands) share the work:
+ * a job another runner finished is skipped, a job another live runner holds
+ * is put back and tried again after the others, and a dead runner's job is
+ * taken over. Counts are of rows this runner actually wrote.
+ *
  * A job that throws, or returns `failed`, is recorded as failed with its
  * message and the grid goes on; `diverged` is a result. Store errors (locked,
  * full disk) stop the run: they are not the cell's fault.
@@ -17,7 +24,7 @@ import {
   type RunProvenance,
 } from "../cell/mod.ts";
 import { type ProgressSink, silentProgress } from "./progress.ts";
-import type { ResultStore, RowStatus } from "../store/mod.ts";
+import type { Claimant, ResultStore, RowStatus } from "../store/mod.ts";
 
 /**
  * What a run function returns: a CellResult, a MeasureResult, or a fake's. */
@@ -99,6 +106,13 @@ export interface RunJobsOptions {
   readonly signal?: AbortSignal;
   /** Clock for ISO timestamps (provenance only); default `new Date()`. */
   readonly clock?: () => Date;
+  /**
+   * Claim each job before running it, as this runner (see module doc);
+   * default: no claims (the only runner on the store).
+   */
+  readonly claims?: Claimant;
+  /** With `claims`: how long to wait before trying jobs other runners hold again (ms); default 500. */
+  readonly pollMs?: number;
 }
 
 /**
@@ -115,7 +129,7 @@ export interface RunJobsOptions {
  * const shape = { kind: "dense", inFeatures: 2, outFeatures: 2 } as const;
  * const jobs = jobsFor({ kind: "measure", config: { measure: "timing", method: "sao", shape, density: 1, activation: "tanh" } }, [0, 1]);
  * const summary: RunSummary = await runJobs(jobs, store, (job) => Promise.resolve({ status: job.seed === 0 ? "ok" : "failed" }), { provenance });
- * deepEqual(summary, { total: 2, skipped: 0, ok: 1, diverged: 0, failed: 1, aborted: false });
+ * deepEqual(summary, { total: 2, skipped: 0, ok: 1, diverged: 0, failed: 1, byOthers: 0, aborted: false });
  * store.close();
  * ```
  */
@@ -130,6 +144,11 @@ export interface RunSummary {
   readonly diverged: number;
   /** Jobs that finished `failed`. */
   readonly failed: number;
+  /**
+   * Jobs another runner finished first: skipped when claimed, or run here
+   * too but not written (the store kept the other runner's row).
+   */
+  readonly byOthers: number;
   /** True if the run stopped early (signal). */
   readonly aborted: boolean;
 }
@@ -166,6 +185,18 @@ export function jobLabel(job: Job): string {
 
 function _aborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted ?? false;
+}
+
+function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 function _jsonSafe(v: unknown): Record<string, unknown> {
@@ -220,70 +251,141 @@ export async function runJobs(
   }
   const progress = options.progress ?? silentProgress;
   const clock = options.clock ?? (() => new Date());
+  const who = options.claims;
   const counts = { ok: 0, diverged: 0, failed: 0 };
+  let byOthers = 0;
   let aborted = false;
-  try {
-    for (let i = 0; i < todo.length; i++) {
-      if (_aborted(options.signal)) {
-        aborted = true;
-        break;
-      }
-      const job = todo[i];
-      progress.start(jobLabel(job), i);
-      const t0 = performance.now();
-      let outcome: RunOutcome;
-      try {
-        outcome = await run(job, {
-          onProgress: (s, n) => progress.step(s, n),
-          signal: options.signal,
-        });
-      } catch (e) {
-        outcome = {
-          status: "failed",
-          message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-        };
-      }
-      const wallSeconds = (performance.now() - t0) / 1000;
-      if (_aborted(options.signal)) {
-        // Interrupted mid-job: record nothing, so the job runs again next time.
-        aborted = true;
-        break;
-      }
-      let status = outcome.status as RowStatus;
-      let message = typeof outcome.message === "string" ? outcome.message : null;
-      if (!["ok", "diverged", "failed"].includes(status)) {
-        message = `run returned unknown status ${JSON.stringify(outcome.status)}${
-          message === null ? "" : `: ${message}`
-        }`;
-        status = "failed";
-      }
-      let result: Record<string, unknown>;
-      try {
-        result = _jsonSafe(outcome);
-      } catch (e) {
-        status = "failed";
-        message = `result is not serialisable: ${(e as Error).message}`;
-        result = { status: "failed", message };
-      }
-      store.put({
-        cellId: job.id,
-        seed: job.seed,
-        kind: job.cell.kind,
-        status,
-        message,
-        config: JSON.parse(canonicalJson(job.cell.config)),
-        result,
-        wallSeconds,
-        gitCommit: options.provenance.gitCommit,
-        machine: options.provenance.machine,
-        resultsVersion: RESULTS_VERSION,
-        finishedAt: clock().toISOString(),
-      });
-      counts[status]++;
-      progress.finish(status, wallSeconds, message ?? undefined);
+  let started = 0;
+  let pending = todo;
+  // Lease renewal while a job runs: a timer, and progress callbacks (a job
+  // that never yields to the event loop still reports steps).
+  let current: Job | undefined;
+  let lastRenew = 0;
+  let progressNow: { step: number; steps: number } | undefined;
+  const renew = () => {
+    if (who === undefined) return;
+    lastRenew = Date.now();
+    store.claims.renew(
+      who,
+      current === undefined || progressNow === undefined
+        ? undefined
+        : { cellId: current.id, seed: current.seed, ...progressNow },
+    );
+  };
+  const renewEvery = who === undefined ? 0 : Math.max(10, Math.floor(who.leaseMs / 6));
+  const timer = who === undefined ? undefined : setInterval(() => {
+    try {
+      renew();
+    } catch {
+      // a locked store: the next renewal or the result's write will tell
     }
+  }, renewEvery);
+  try {
+    while (pending.length > 0) {
+      const busy: Job[] = [];
+      for (const job of pending) {
+        if (_aborted(options.signal)) {
+          aborted = true;
+          break;
+        }
+        const label = jobLabel(job);
+        if (who !== undefined) {
+          const claimed = store.claims.claim({ cellId: job.id, seed: job.seed, label }, who);
+          if (claimed === "busy") {
+            busy.push(job);
+            continue;
+          }
+          if (claimed === "done") {
+            byOthers++;
+            progress.skip?.(job);
+            continue;
+          }
+        }
+        progress.start(label, started++, job);
+        current = job;
+        progressNow = undefined;
+        const t0 = performance.now();
+        let outcome: RunOutcome;
+        try {
+          outcome = await run(job, {
+            onProgress: (s, n) => {
+              progressNow = { step: s, steps: n };
+              if (who !== undefined && Date.now() - lastRenew >= renewEvery) {
+                try {
+                  renew();
+                } catch {
+                  // a busy store must not fail the cell: the result's write will tell
+                }
+              }
+              progress.step(s, n);
+            },
+            signal: options.signal,
+          });
+        } catch (e) {
+          outcome = {
+            status: "failed",
+            message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+          };
+        }
+        current = undefined;
+        const wallSeconds = (performance.now() - t0) / 1000;
+        if (_aborted(options.signal)) {
+          // Interrupted mid-job: record nothing, so the job runs again next time.
+          aborted = true;
+          break;
+        }
+        let status = outcome.status as RowStatus;
+        let message = typeof outcome.message === "string" ? outcome.message : null;
+        if (!["ok", "diverged", "failed"].includes(status)) {
+          message = `run returned unknown status ${JSON.stringify(outcome.status)}${
+            message === null ? "" : `: ${message}`
+          }`;
+          status = "failed";
+        }
+        let result: Record<string, unknown>;
+        try {
+          result = _jsonSafe(outcome);
+        } catch (e) {
+          status = "failed";
+          message = `result is not serialisable: ${(e as Error).message}`;
+          result = { status: "failed", message };
+        }
+        const written = store.put({
+          cellId: job.id,
+          seed: job.seed,
+          kind: job.cell.kind,
+          status,
+          message,
+          config: JSON.parse(canonicalJson(job.cell.config)),
+          result,
+          wallSeconds,
+          gitCommit: options.provenance.gitCommit,
+          machine: options.provenance.machine,
+          resultsVersion: RESULTS_VERSION,
+          finishedAt: clock().toISOString(),
+        }, who?.owner);
+        if (written) counts[status]++;
+        else byOthers++;
+        progress.finish(written ? status : "done elsewhere", wallSeconds, message ?? undefined);
+      }
+      if (aborted) break;
+      if (busy.length > 0 && busy.length === pending.length) {
+        // Every job left is held by another live runner: wait for them.
+        await _sleep(options.pollMs ?? 500, options.signal);
+      }
+      pending = busy;
+    }
+    if (_aborted(options.signal)) aborted = true;
   } finally {
+    if (timer !== undefined) clearInterval(timer);
+    if (who !== undefined) {
+      try {
+        store.claims.release(who);
+      } catch {
+        // the store is gone or locked: the claims expire with their lease
+      }
+    }
     progress.close();
   }
-  return { total: seen.size, skipped, ...counts, aborted };
+  return { total: seen.size, skipped, ...counts, byOthers, aborted };
 }

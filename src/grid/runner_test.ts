@@ -2,7 +2,7 @@ import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { type Cell, jobsFor } from "../cell/mod.ts";
 import { type RunFn, runJobs } from "./runner.ts";
 import { createProgress } from "./progress.ts";
-import { openStore, StoreError } from "../store/mod.ts";
+import { claimant, openStore, StoreError } from "../store/mod.ts";
 import { DatabaseSync } from "node:sqlite";
 
 const provenance = {
@@ -185,5 +185,166 @@ Deno.test("progress prints plain lines off a terminal and redraws one line on a 
   }
   q.finish("ok", 80);
   equal(beats.filter((b) => b.includes("... step")).length, 2, beats.join(""));
+  store.close();
+});
+
+Deno.test("two claiming runners on one store file run each job once and count only what they wrote", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/r.db`;
+    const a = openStore(path);
+    const b = openStore(path);
+    const ran: string[] = [];
+    const slow: RunFn = async (job) => {
+      ran.push(`${job.id}:${job.seed}`);
+      await new Promise((r) => setTimeout(r, 5));
+      return { status: "ok" };
+    };
+    const [sa, sb] = await Promise.all([
+      runJobs(jobs, a, slow, { provenance, claims: claimant(), pollMs: 5 }),
+      runJobs(jobs, b, slow, { provenance, claims: claimant(), pollMs: 5 }),
+    ]);
+    equal(ran.length, 8, "each job ran once");
+    equal(new Set(ran).size, 8);
+    equal(sa.ok + sb.ok, 8);
+    equal(sa.byOthers + sb.byOthers, 8);
+    ok(sa.ok > 0 && sb.ok > 0, "both runners ran some jobs");
+    equal(a.claims.active().length, 0, "no claim left");
+    a.close();
+    b.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("without claims, a row another runner wrote first is not counted as written (put's result)", async () => {
+  const store = openStore(":memory:");
+  // Another runner finishes each job while this one runs it.
+  const s = await runJobs(jobs, store, (job) => {
+    store.put({
+      cellId: job.id,
+      seed: job.seed,
+      kind: "measure",
+      status: "ok",
+      message: null,
+      config: {},
+      result: { by: "other" },
+      wallSeconds: 0,
+      gitCommit: "x",
+      machine: {},
+      resultsVersion: 1,
+      finishedAt: new Date().toISOString(),
+    });
+    return Promise.resolve({ status: "ok" });
+  }, { provenance });
+  equal(s.ok, 0);
+  equal(s.byOthers, 8);
+  ok(store.rows().every((r) => r.result.by === "other"));
+  store.close();
+});
+
+Deno.test("a claim of a dead process is taken over at once; a live one is waited for; an expired lease is taken", async () => {
+  const store = openStore(":memory:");
+  const [job] = jobs;
+  // A process that has exited: its claim is dead.
+  const gone = new Deno.Command(Deno.execPath(), { args: ["eval", ""] }).spawn();
+  await gone.status;
+  store.claims.claim({ cellId: job.id, seed: job.seed }, claimant({ pid: gone.pid }));
+  const s = await runJobs([job], store, () => Promise.resolve({ status: "ok" }), {
+    provenance,
+    claims: claimant(),
+  });
+  equal(s.ok, 1);
+  // A live claim of this (alive) process by another runner: wait, then see its row and skip.
+  const other = claimant();
+  const [, job2] = jobs;
+  store.claims.claim({ cellId: job2.id, seed: job2.seed }, other);
+  setTimeout(() => {
+    store.put({
+      cellId: job2.id,
+      seed: job2.seed,
+      kind: "measure",
+      status: "ok",
+      message: null,
+      config: {},
+      result: {},
+      wallSeconds: 0,
+      gitCommit: "x",
+      machine: {},
+      resultsVersion: 1,
+      finishedAt: new Date().toISOString(),
+    }, other.owner);
+  }, 30);
+  let calls = 0;
+  const s2 = await runJobs([job2], store, () => {
+    calls++;
+    return Promise.resolve({ status: "ok" });
+  }, { provenance, claims: claimant(), pollMs: 5 });
+  equal(calls, 0);
+  equal(s2.byOthers, 1);
+  equal(store.claims.active().length, 0, "the result's write removed the other runner's claim");
+  // A claim on another host whose lease has expired is taken over.
+  const [, , job3] = jobs;
+  let t = 1000;
+  store.claims.claim(
+    { cellId: job3.id, seed: job3.seed },
+    claimant({ host: "elsewhere", leaseMs: 10, now: () => t }),
+  );
+  equal(
+    store.claims.claim({ cellId: job3.id, seed: job3.seed }, claimant({ now: () => t })),
+    "busy",
+  );
+  t = 1011;
+  equal(
+    store.claims.claim({ cellId: job3.id, seed: job3.seed }, claimant({ now: () => t })),
+    "claimed",
+  );
+  store.close();
+});
+
+Deno.test("with retryFailed, a failed row is claimed again once, not after this run rewrote it", () => {
+  const store = openStore(":memory:");
+  const [job] = jobs;
+  const row = {
+    cellId: job.id,
+    seed: job.seed,
+    kind: "measure" as const,
+    status: "failed" as const,
+    message: "boom",
+    config: {},
+    result: {},
+    wallSeconds: 0,
+    gitCommit: "x",
+    machine: {},
+    resultsVersion: 1,
+    finishedAt: "2020-01-01T00:00:00.000Z",
+  };
+  store.put(row);
+  const since = "2021-01-01T00:00:00.000Z";
+  equal(store.claims.claim({ cellId: job.id, seed: job.seed }, claimant({ since })), "done");
+  const retry = claimant({ since, retryFailed: true });
+  equal(store.claims.claim({ cellId: job.id, seed: job.seed }, retry), "claimed");
+  store.put({ ...row, finishedAt: "2022-01-01T00:00:00.000Z" }, retry.owner);
+  equal(
+    store.claims.claim({ cellId: job.id, seed: job.seed }, claimant({ since, retryFailed: true })),
+    "done",
+  );
+  store.close();
+});
+
+Deno.test("a dead worker's claim is left to its live parent (which records the crash), taken by others", async () => {
+  const store = openStore(":memory:");
+  const [job] = jobs;
+  const gone = new Deno.Command(Deno.execPath(), { args: ["eval", ""] }).spawn();
+  await gone.status;
+  // The dead worker and the sibling share this (live) process as parent.
+  store.claims.claim(
+    { cellId: job.id, seed: job.seed },
+    claimant({ pid: gone.pid, parent: Deno.pid }),
+  );
+  const key = { cellId: job.id, seed: job.seed };
+  equal(store.claims.claim(key, claimant({ parent: Deno.pid })), "busy");
+  equal(store.claims.heldBy(gone.pid).length, 1);
+  equal(store.claims.claim(key, claimant()), "claimed");
   store.close();
 });

@@ -17,6 +17,7 @@
 import { stream } from "../rng/mod.ts";
 import { getMethod } from "./registry.ts";
 import { describeValue } from "./_describe.ts";
+import { checkLayerSize, DEFAULT_SIZE_LIMITS, sizeLimits } from "./limits.ts";
 import { kernelSize, type LayerShape, shapeLabel, validateShape } from "./shape.ts";
 import {
   type Activation,
@@ -62,6 +63,11 @@ export interface InitializeLayerOptions {
   readonly mask?: Uint8Array;
   /** Options for the method's builder (validated by the method; unknown keys are errors). */
   readonly methodOptions?: Record<string, unknown>;
+  /**
+   * Most kernel entries accepted (checked before any work; see `limits.ts`);
+   * default `DEFAULT_SIZE_LIMITS.maxLayerElements` (2^26), `Infinity` for none.
+   */
+  readonly maxLayerElements?: number;
 }
 
 /**
@@ -93,7 +99,8 @@ export interface InitializedLayer {
  * the weights are finite and exactly zero where the mask is zero.
  *
  * @throws {RangeError} for an unknown method (listing valid names), a layer
- *   kind the method does not support, a density outside (0, 1], an unknown
+ *   kind the method does not support, a kernel above `maxLayerElements`
+ *   entries (naming method, shape and limit, before any work), a density outside (0, 1], an unknown
  *   activation, a seed that is not a safe integer, a path that is not an array
  *   of strings, a given mask of the wrong length or with values other than
  *   0/1, a method option the method rejects, or an inconsistent result.
@@ -204,6 +211,10 @@ function _prepare(
       `${where}: method supports ${entry.kinds.join(", ")} layers only; got ${label}`,
     );
   }
+  const maxLayerElements = options.maxLayerElements === undefined
+    ? DEFAULT_SIZE_LIMITS.maxLayerElements
+    : sizeLimits({ maxLayerElements: options.maxLayerElements }).maxLayerElements;
+  checkLayerSize(where, shape, maxLayerElements);
   const { density, seed, gain } = options;
   const activation = options.activation ?? "linear";
   const path = options.path ?? [];

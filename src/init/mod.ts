@@ -12,6 +12,7 @@ export * from "./density.ts";
 export * from "./eoi.ts";
 export * from "./initialize.ts";
 export * from "./kernel_io.ts";
+export * from "./limits.ts";
 export * from "./orthogonal.ts";
 export * from "./orthogonality.ts";
 export * from "./pruned.ts";

@@ -18,6 +18,7 @@ import { dirname, resolve } from "node:path";
 import { mkdirSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { jobKey, type Machine } from "../cell/mod.ts";
+import { CLAIMS_SCHEMA, ClaimTable } from "./claims.ts";
 
 /**
  * Outcome of a job. `failed` rows are retried on request; `diverged` rows are results. */
@@ -190,7 +191,7 @@ CREATE TABLE IF NOT EXISTS results (
   PRIMARY KEY (cell_id, seed)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '${SCHEMA_VERSION}');
-`;
+${CLAIMS_SCHEMA}`;
 
 /** Insert; on conflict replace only a failed row (see module doc). */
 const _UPSERT = `
@@ -240,6 +241,7 @@ export class ResultStore {
   /** A line for the user when the store was opened immutable (why, and what it means); else undefined. */
   readonly notice: string | undefined;
   #db: DatabaseSync;
+  #claims: ClaimTable | undefined;
 
   /**
    * Wraps an open database (use {@linkcode openStore}).
@@ -270,8 +272,27 @@ export class ResultStore {
   }
 
   /**
+   * The claims concurrent runners take on this store's jobs (see `claims.ts`).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { openStore } from "./store.ts";
+   * const store = openStore(":memory:");
+   * equal(store.claims.active().length, 0);
+   * store.close();
+   * ```
+   */
+  get claims(): ClaimTable {
+    this.#claims ??= new ClaimTable(this.#db, (what, f) => this.#run(what, f));
+    return this.#claims;
+  }
+
+  /**
    * Writes one row in one transaction. Returns true if the row was written
    * (new key, or replacing a failed row), false if a final row already exists.
+   * With `claimOwner`, that runner's claim on the row's key is removed in the
+   * same transaction (whether or not the row was written).
    *
    * @throws {StoreError} if the store is locked beyond the busy timeout, the
    * disk is full or the file is unwritable.
@@ -288,7 +309,7 @@ export class ResultStore {
    * store.close();
    * ```
    */
-  put(row: StoredRow): boolean {
+  put(row: StoredRow, claimOwner?: string): boolean {
     const values: SQLInputValue[] = [
       row.cellId,
       row.seed,
@@ -304,8 +325,19 @@ export class ResultStore {
       row.finishedAt,
     ];
     return this.#run(`writing (${row.cellId}, ${row.seed})`, () => {
-      const r = this.#db.prepare(_UPSERT).run(...values);
-      return Number(r.changes) > 0;
+      if (claimOwner === undefined) {
+        return Number(this.#db.prepare(_UPSERT).run(...values).changes) > 0;
+      }
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        const written = Number(this.#db.prepare(_UPSERT).run(...values).changes) > 0;
+        this.claims.deleteInTransaction(row.cellId, row.seed, claimOwner);
+        this.#db.exec("COMMIT");
+        return written;
+      } catch (e) {
+        this.#db.exec("ROLLBACK");
+        throw e;
+      }
     });
   }
 
