@@ -6,6 +6,7 @@ import type { MethodEntry } from "./types.ts";
 
 /** Files of src/init/ that hold no method (everything else must export a registered entry). */
 const NOT_METHOD_FILES = new Set([
+  "limits.ts",
   "shape.ts",
   "types.ts",
   "registry.ts",
