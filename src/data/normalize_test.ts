@@ -2,8 +2,8 @@ import { equal, ok, throws } from "node:assert/strict";
 import { loadDataset } from "./datasets.ts";
 import {
   DATASET_STATISTICS,
-  normalizeDataset,
   NORMALIZATIONS,
+  normalizeDataset,
   pixelStatistics,
 } from "./normalize.ts";
 
@@ -37,6 +37,9 @@ Deno.test("synthetic is unchanged by standardize; an unknown normalization is a 
   const d = await loadDataset("synthetic");
   equal(normalizeDataset(d, "standardize").trainImages, d.trainImages);
   equal(NORMALIZATIONS[0], "standardize");
-  throws(() => normalizeDataset(d, "zscore" as never), /must be one of standardize, unit; got "zscore"/);
+  throws(
+    () => normalizeDataset(d, "zscore" as never),
+    /must be one of standardize, unit; got "zscore"/,
+  );
   throws(() => pixelStatistics(new Float32Array(0)), RangeError);
 });

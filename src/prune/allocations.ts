@@ -143,10 +143,8 @@ const _ENTRIES: readonly AllocationEntry[] = [
     name: "snip-nll",
     description:
       "SNIP scored as the EOI authors' code does: |θ ⊙ ∂L/∂θ| with L = mean(−z_y), the negated raw logit of the true class (F.nll_loss on logits), global top-k",
-    paper:
-      "Lee et al., ICLR 2019, as in Nowak et al.'s code (sparselearning/snip_and_grasp.py)",
-    score: (r) =>
-      _scoreNetwork(r, "snip-nll", (net, batch) => snip(net, batch, r.density, "nll")),
+    paper: "Lee et al., ICLR 2019, as in Nowak et al.'s code (sparselearning/snip_and_grasp.py)",
+    score: (r) => _scoreNetwork(r, "snip-nll", (net, batch) => snip(net, batch, r.density, "nll")),
     needsBatch: true,
   },
   {

@@ -129,10 +129,14 @@ Deno.test("snipScores: nll scores |w · ∂(mean −z_y)/∂w|, cross-entropy |w
   const n = 5;
   const xs = Float32Array.from({ length: n * 3 }, () => rng.normal());
   const labels = [0, 2, 1, 2, 0];
-  const y = Float32Array.from({ length: n * 3 }, (_, i) => labels[Math.floor(i / 3)] === i % 3 ? 1 : 0);
+  const y = Float32Array.from(
+    { length: n * 3 },
+    (_, i) => labels[Math.floor(i / 3)] === i % 3 ? 1 : 0,
+  );
   const b = { x: tf.tensor4d(xs, [n, 1, 1, 3]), y: tf.tensor2d(y, [n, 3]) };
   // dL/dz per example and class, for each loss, in float64.
-  const h = (k: number, j: number) => xs[k * 3] * w0[j] + xs[k * 3 + 1] * w0[4 + j] + xs[k * 3 + 2] * w0[8 + j];
+  const h = (k: number, j: number) =>
+    xs[k * 3] * w0[j] + xs[k * 3 + 1] * w0[4 + j] + xs[k * 3 + 2] * w0[8 + j];
   const z = (k: number, c: number) => [0, 1, 2, 3].reduce((s, j) => s + h(k, j) * w1[j * 3 + c], 0);
   const dz = {
     "nll": (k: number, c: number) => -y[k * 3 + c] / n,
@@ -169,7 +173,10 @@ Deno.test("snipScores: nll scores |w · ∂(mean −z_y)/∂w|, cross-entropy |w
   }
   notDeepEqual(got["nll"], got["cross-entropy"]);
   deepEqual(await snipScores(network, b), got["cross-entropy"]); // the default
-  await rejects(() => snipScores(network, b, "mse" as never), /loss must be one of cross-entropy, nll; got "mse"/);
+  await rejects(
+    () => snipScores(network, b, "mse" as never),
+    /loss must be one of cross-entropy, nll; got "mse"/,
+  );
   tf.dispose([b.x, b.y]);
   network.dispose();
 });
