@@ -4,9 +4,11 @@
  *
  * For a training job, with `F` the forward multiply-adds of one example (each
  * kernel entry once per output position; only kept entries on the simd
- * engine, whose sparse kernels touch only them, every entry on tfjs and in
- * DCT+S layers, whose frozen offset is dense) and `U` the hidden units the
- * activation runs over (units × positions):
+ * engine, whose sparse kernels touch only them, every entry on tfjs; DCT+S
+ * layers add their dense frozen offset to the kept entries; conv
+ * multiply-adds weighted by `convFactor`, which they cost more per
+ * multiply-add than dense ones) and `U` the hidden units the activation runs
+ * over (units × positions):
  *
  * ```
  * seconds = steps · (batch · (3F · perMacTrain + U · perUnit) + perStep)
@@ -15,8 +17,11 @@
  * ```
  *
  * where `evaluated` counts the validation examples of every finished epoch
- * and the test examples, and `init` is `approxIsometrySteps` refinement steps
- * of `perMacTrain · Σ size²/min(in, out)` for `approx-isometry`, else 0.
+ * and the test examples, and `init` is, for `approx-isometry`, its 10,000
+ * refinement steps (1,000 from 1000 layers) of `Σ 2·p·(d·q)² + 2·q²`
+ * scalar operations per step over its sparse layers (`p`, `q` the larger and
+ * smaller side, `d` the layer's density; the refinement's sparse Gram and
+ * gradient) at `perIsoOp` seconds each, else 0.
  * Per-layer densities come from the allocation (`uniform` for the score
  * allocations, whose per-layer split is only known after scoring). A measure
  * job costs `perMeasure` seconds. The constants are calibrated on the 2-core
@@ -59,13 +64,18 @@ export interface CostConstants {
   readonly perJob: number;
   /** Seconds per measure job. */
   readonly perMeasure: number;
+  /** Weight of a conv layer's multiply-add relative to a dense layer's. */
+  readonly convFactor: number;
+  /** Seconds per scalar operation of approximate isometry's refinement. */
+  readonly perIsoOp: number;
 }
 
 /**
  * Constants measured on the reference machine (2-core AMD EPYC VM, Deno
- * 2.9.6, wasm backend, simd engine where it runs the cell), fitted to the
- * `wallSeconds` of the quick and standard presets' stored rows. The machine
- * is shared; expect ±50%.
+ * 2.9.6, wasm backend, simd engine), fitted by non-negative least squares to
+ * the `wallSeconds` of 94 stored training rows (quick-preset MLPs of depth 5
+ * to 50, DCT+S, 8- and 16-layer CNNs) measured while the machine was shared
+ * (load average 5–9 on 2 cores). Expect ±50%, and less on an idle machine.
  *
  * @example
  * ```ts
@@ -75,12 +85,14 @@ export interface CostConstants {
  * ```
  */
 export const COST_CONSTANTS: CostConstants = Object.freeze({
-  perMacTrain: 2.0e-10,
-  perMacEval: 2.0e-10,
-  perUnit: 2.0e-9,
-  perStep: 2.0e-4,
-  perJob: 0.5,
+  perMacTrain: 2.5e-10,
+  perMacEval: 2.5e-10,
+  perUnit: 6e-8,
+  perStep: 0,
+  perJob: 0.3,
   perMeasure: 0.05,
+  convFactor: 2.6,
+  perIsoOp: 2.4e-9,
 });
 
 /**
@@ -104,6 +116,8 @@ export interface JobWork {
   readonly units: number;
   /** Optimiser steps. */
   readonly steps: number;
+  /** Scalar operations of approximate isometry's refinement (0 for other methods). */
+  readonly isoOps: number;
   /** 1 for a training job. */
   readonly jobs: number;
   /** 1 for a measure job. */
@@ -133,14 +147,14 @@ const _TEST_SIZE = 10000;
  * equal(w.macEval, (5 + 5) * (784 * 10 + 10 * 10)); // one epoch's validation + the test subset
  * ```
  */
-export function jobWork(cell: Cell): JobWork {
+export function jobWork(cell: Cell, constants: CostConstants = COST_CONSTANTS): JobWork {
   if (cell.kind === "measure") {
-    return { macTrain: 0, macEval: 0, units: 0, steps: 0, jobs: 0, measure: 1 };
+    return { macTrain: 0, macEval: 0, units: 0, steps: 0, isoOps: 0, jobs: 0, measure: 1 };
   }
   const c = cell.config;
   const model = modelConfigOf({ ...c, seed: 0 }, _IMAGE, 10);
   const shapes = layerShapes(model);
-  const sparse = c.engine === "simd" && c.method !== "dct-plus-sparse";
+  const sparse = c.engine === "simd";
   const allocation: DensityAllocation = (DENSITY_ALLOCATIONS as readonly string[]).includes(
       c.allocation,
     )
@@ -154,14 +168,15 @@ export function jobWork(cell: Cell): JobWork {
   shapes.forEach((s, l) => {
     const size = kernelSize(s);
     const times = s.kind === "conv" ? positions : 1;
-    forward += size * times * (sparse ? densities[l] : 1);
+    const kept = c.method === "dct-plus-sparse" ? 1 + densities[l] : sparse ? densities[l] : 1;
+    forward += size * times * kept * (s.kind === "conv" ? constants.convFactor : 1);
     if (l < shapes.length - 1) {
       units += (s.kind === "dense" ? s.outFeatures : s.outChannels) * times;
     }
-    const rows = s.kind === "dense"
-      ? Math.min(s.inFeatures, s.outFeatures)
-      : Math.min(s.outChannels, s.inChannels * s.kernelHeight * s.kernelWidth);
-    iso += size * size / Math.max(1, rows);
+    const fanIn = s.kind === "dense" ? s.inFeatures : s.inChannels * s.kernelHeight * s.kernelWidth;
+    const fanOut = s.kind === "dense" ? s.outFeatures : s.outChannels;
+    const p = Math.max(fanIn, fanOut), q = Math.min(fanIn, fanOut);
+    if (densities[l] < 1) iso += 2 * p * (densities[l] * q) ** 2 + 2 * q * q;
   });
   const validation = Math.round(_TRAIN_SIZE * VALIDATION_FRACTION);
   const trainN = Math.min(c.trainExamples ?? Infinity, _TRAIN_SIZE - validation);
@@ -172,10 +187,11 @@ export function jobWork(cell: Cell): JobWork {
     Math.min(_TEST_SIZE, c.evaluationExamples ?? Infinity);
   const isoSteps = c.method === "approx-isometry" ? (c.depth + 1 >= 1000 ? 1000 : 10000) : 0;
   return {
-    macTrain: steps * c.batchSize * 3 * forward + isoSteps * 3 * iso,
+    macTrain: steps * c.batchSize * 3 * forward,
     macEval: evaluated * forward,
     units: (steps * c.batchSize + evaluated) * units,
     steps,
+    isoOps: isoSteps * iso,
     jobs: 1,
     measure: 0,
   };
@@ -190,14 +206,15 @@ export function jobWork(cell: Cell): JobWork {
  * import { estimateJobSeconds } from "./cost.ts";
  * const cell = { kind: "measure", config: { measure: "timing", method: "eoi",
  *   shape: { kind: "dense", inFeatures: 4, outFeatures: 4 }, density: 0.5, activation: "tanh" } } as const;
- * equal(estimateJobSeconds(cell, { perMacTrain: 0, perMacEval: 0, perUnit: 0, perStep: 0, perJob: 0, perMeasure: 2 }), 2);
+ * const zero = { perMacTrain: 0, perMacEval: 0, perUnit: 0, perStep: 0, perJob: 0, convFactor: 1, perIsoOp: 0 };
+ * equal(estimateJobSeconds(cell, { ...zero, perMeasure: 2 }), 2);
  * ```
  */
 export function estimateJobSeconds(cell: Cell, constants: CostConstants = COST_CONSTANTS): number {
-  const w = jobWork(cell);
+  const w = jobWork(cell, constants);
   return w.macTrain * constants.perMacTrain + w.macEval * constants.perMacEval +
     w.units * constants.perUnit + w.steps * constants.perStep + w.jobs * constants.perJob +
-    w.measure * constants.perMeasure;
+    w.measure * constants.perMeasure + w.isoOps * constants.perIsoOp;
 }
 
 /**

@@ -36,21 +36,30 @@ Deno.test("jobWork: epochs of the 54,000-example training split, validation per 
   equal(w.jobs, 1);
 });
 
-Deno.test("jobWork: the simd engine counts kept weights only; DCT+S and tfjs count every entry", () => {
+Deno.test("jobWork: the simd engine counts kept weights only; tfjs every entry; DCT+S adds its dense offset", () => {
   const dense = jobWork(train({ engine: "tfjs" })).macTrain;
   equal(jobWork(train({ engine: "simd" })).macTrain, dense / 2);
-  equal(jobWork(train({ engine: "simd", method: "dct-plus-sparse" })).macTrain, dense);
+  equal(jobWork(train({ engine: "simd", method: "dct-plus-sparse" })).macTrain, dense * 1.5);
   // uniform-skip keeps the non-square first and last layers dense.
   const skip = jobWork(train({ engine: "simd", allocation: "uniform-skip" })).macTrain;
   equal(skip, 2 * 540 * 100 * 3 * (784 * 100 + 100 * 100 * 0.5 + 100 * 10));
 });
 
 Deno.test("jobWork: a CNN layer counts every output position; approx-isometry adds its refinement", () => {
-  const cnn = jobWork(train({ architecture: "cnn", depth: 1, width: 8, steps: 1, batchSize: 1 }));
+  const cnnCell = train({ architecture: "cnn", depth: 1, width: 8, steps: 1, batchSize: 1 });
+  const cnn = jobWork(cnnCell, { ...COST_CONSTANTS, convFactor: 1 });
   equal(cnn.steps, 1);
-  equal(cnn.macTrain, 3 * 784 * (9 * 1 * 8 + 9 * 8 * 8 + 8 * 10 / 784));
-  const plain = jobWork(train({ method: "pruned-orthogonal" })).macTrain;
-  ok(jobWork(train({ method: "approx-isometry" })).macTrain > plain);
+  // depth 1: one 3×3 conv 1→8 at every one of the 784 positions, then the dense 8→10 head.
+  equal(cnn.macTrain, 3 * (784 * 9 * 8 + 8 * 10));
+  const weighted = jobWork(cnnCell, { ...COST_CONSTANTS, convFactor: 2 }).macTrain;
+  equal(weighted, 3 * (2 * 784 * 9 * 8 + 8 * 10));
+  equal(jobWork(train({ method: "pruned-orthogonal" })).isoOps, 0);
+  // 10,000 steps over the three sparse layers at density 0.5 (p, q = larger, smaller side).
+  const op = (p: number, q: number) => 2 * p * (0.5 * q) ** 2 + 2 * q * q;
+  equal(
+    jobWork(train({ method: "approx-isometry" })).isoOps,
+    10000 * (op(784, 100) + op(100, 100) + op(100, 10)),
+  );
 });
 
 Deno.test("estimateJobSeconds is the constants' weighted sum of the work; estimateSeconds adds jobs", () => {
@@ -58,7 +67,7 @@ Deno.test("estimateJobSeconds is the constants' weighted sum of the work; estima
   const w = jobWork(cell);
   const c = COST_CONSTANTS;
   const want = w.macTrain * c.perMacTrain + w.macEval * c.perMacEval + w.units * c.perUnit +
-    w.steps * c.perStep + c.perJob;
+    w.steps * c.perStep + c.perJob + w.isoOps * c.perIsoOp;
   ok(Math.abs(estimateJobSeconds(cell) - want) < 1e-9 * want);
   equal(estimateSeconds([{ cell }, { cell }]), 2 * estimateJobSeconds(cell));
   const measure = {
