@@ -509,6 +509,7 @@ function _verdicts(spec: ReproductionSpec, byKey: ReadonlyMap<string, BoardRow>)
           label: c.check.label ?? describeCheck(c.check),
           description: describeCheck(c.check) + where,
           kind: c.check.kind,
+          tag: c.tag,
           verdict: c.verdict,
           comparisons: c.comparisons.map((m): ComparisonInfo => ({
             group: m.group,
