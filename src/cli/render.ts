@@ -98,9 +98,7 @@ export function renderReport(
     out.push(
       `${ck.kind === "describe" ? "Table" : "Check"} ${i + 1}${
         c.tag === "extension" ? " [extension]" : ""
-      }: ${ck.label ?? what}${
-        ck.label !== undefined ? ` [${what}]` : ""
-      }${where} → ${c.verdict}`,
+      }: ${ck.label ?? what}${ck.label !== undefined ? ` [${what}]` : ""}${where} → ${c.verdict}`,
     );
     if (c.comparisons.length === 0) {
       out.push("  (no rows to compare)");
