@@ -69,7 +69,7 @@ Deno.test("report: the verdict is the paper checks'; extensions beside it; incon
     const text = c.out.join("");
     ok(text.includes("Verdict: INCONCLUSIVE"), text);
     ok(
-      /Extensions \(comparisons the paper did not run; not part of the verdict\):\n  - EOI vs SAO \[density=0\.25\]: method=sao better by 0\.0500 ± 0\.0000 \(95% paired, n=3\)/
+      /Extensions \(comparisons the paper did not run; not part of the verdict\):\n {2}- EOI vs SAO \[density=0\.25\]: method=sao better by 0\.0500 ± 0\.0000 \(95% paired, n=3\)/
         .test(text),
       text,
     );
