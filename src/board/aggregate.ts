@@ -23,7 +23,7 @@
 
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../cell/mod.ts";
-import { expandGrid } from "../grid/mod.ts";
+import { expandGrid, presetsOf } from "../grid/mod.ts";
 import type { ExpandedGrid, PresetName, ReproductionSpec } from "../grid/mod.ts";
 import { MEASURE_EXTRA_METHODS } from "../cell/mod.ts";
 import { mean } from "../grid/mod.ts";
@@ -114,8 +114,6 @@ export interface BoardInput {
   /** Stores and submission files, in priority order for duplicate rows. */
   readonly sources: readonly BoardSource[];
 }
-
-const _PRESETS: readonly PresetName[] = ["quick", "paper"];
 
 function _sha(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -478,7 +476,7 @@ function _gridWithRows(
 
 function _verdicts(spec: ReproductionSpec, byKey: ReadonlyMap<string, BoardRow>): PresetVerdict[] {
   const out: PresetVerdict[] = [];
-  for (const preset of _PRESETS) {
+  for (const preset of presetsOf(spec)) {
     const grid = _gridWithRows(spec, preset, byKey);
     const rows: StoredRow[] = [];
     let failed = 0;
@@ -499,7 +497,7 @@ function _verdicts(spec: ReproductionSpec, byKey: ReadonlyMap<string, BoardRow>)
     const report = evaluateVerdict(spec.verdict.checks, rows, missing);
     out.push({
       preset,
-      description: spec.presets[preset].description ?? null,
+      description: spec.presets[preset]?.description ?? null,
       jobs: grid.jobs.length,
       finished: rows.length,
       missing,
@@ -511,6 +509,7 @@ function _verdicts(spec: ReproductionSpec, byKey: ReadonlyMap<string, BoardRow>)
           label: c.check.label ?? describeCheck(c.check),
           description: describeCheck(c.check) + where,
           kind: c.check.kind,
+          tag: c.tag,
           verdict: c.verdict,
           comparisons: c.comparisons.map((m): ComparisonInfo => ({
             group: m.group,
@@ -659,7 +658,7 @@ export function buildLeaderboard(input: BoardInput): Leaderboard {
   const collected = collectRows(input.sources);
   const membership = new Map<string, string[]>();
   for (const spec of input.specs) {
-    for (const preset of _PRESETS) {
+    for (const preset of presetsOf(spec)) {
       const cells = _ENGINE_CHOICES.flatMap((engine) => expandGrid(spec, preset, { engine }).cells);
       for (const c of cells) {
         const list = membership.get(c.id) ?? [];

@@ -150,6 +150,7 @@ Deno.test("verdicts: the reproduction's checks on its rows, per preset present",
   equal(v.failed, 1);
   equal(v.verdict, "incomplete"); // one job failed
   equal(v.checks[0].label, "EOI beats kaiming");
+  equal(v.checks[0].tag, "paper"); // the default tag
   equal(v.checks[0].comparisons.length, 4);
   ok(
     v.checks[0].comparisons.every((c) => c.against !== null && c.against.label.includes("kaiming")),

@@ -52,8 +52,8 @@ th[aria-sort=descending]::after { content: " ▼"; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; white-space: nowrap; }
 .v-holds { background: #d4f0d4; color: #145214; }
 .v-fails, .v-does-not-hold { background: #f8d4d4; color: #7a1010; }
-.v-not-enough-seeds, .v-incomplete, .v-no-results { background: #fbeec8; color: #6b4a00; }
-.v-info { background: #e6e6e6; color: #333; }
+.v-inconclusive, .v-not-enough-seeds, .v-incomplete, .v-no-results { background: #fbeec8; color: #6b4a00; }
+.v-info, .v-described { background: #e6e6e6; color: #333; }
 .tie { background: #dbe9fb; color: #123f75; }
 .submitted { background: #efe0fb; color: #4b1a75; }
 .worse { background: #eee; color: #555; }
@@ -438,9 +438,9 @@ function _checks(r: ReproductionInfo): SafeHtml {
           class="note">${v.description ?? ""} ${v.finished} of ${v.jobs} jobs have a result; ${v
             .missing} missing${v.failed > 0 ? `, of which ${v.failed} failed` : ""}.</p>
         ${v.checks.map((c, i) =>
-          html`<h3>${c.kind === "describe" ? "Table" : "Check"} ${i + 1}: ${c.label} ${
-            _badge(c.verdict)
-          }</h3>
+          html`<h3>${c.kind === "describe" ? "Table" : "Check"} ${i + 1}${
+            c.tag === "extension" ? " (extension: not part of the verdict)" : ""
+          }: ${c.label} ${_badge(c.verdict)}</h3>
 <p class="note"><code>${c.description}</code></p>
 ${
             c.comparisons.length === 0 ? html`<p class="note">No rows to compare yet.</p>` : html`

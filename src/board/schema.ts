@@ -377,7 +377,7 @@ export interface ComparisonInfo {
     readonly mean: number | null;
     readonly std: number | null;
   } | null;
-  /** `holds`, `fails`, `not enough seeds` or `info`. */
+  /** `holds`, `fails`, `inconclusive` or `info`. */
   readonly outcome: string;
   /** The test, e.g. `mean 0.91 > 0.88`. */
   readonly detail: string;
@@ -410,13 +410,18 @@ export interface PresetVerdict {
   readonly missing: number;
   /** Jobs whose row is failed. */
   readonly failed: number;
-  /** `holds`, `does not hold`, `not enough seeds`, `incomplete` or `described` (only describe checks). */
+  /**
+   * `holds`, `does not hold`, `inconclusive`, `incomplete` or `described`,
+   * from the reproduction's `paper` checks only.
+   */
   readonly verdict: string;
   /** Every check, in spec order. */
   readonly checks: readonly {
     readonly label: string;
     readonly description: string;
     readonly kind: string;
+    /** `paper` (part of the verdict) or `extension` (reported beside it). */
+    readonly tag: string;
     readonly verdict: string;
     readonly comparisons: readonly ComparisonInfo[];
   }[];

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DATASET_NAMES } from "../data/mod.ts";
+import { DATASET_NAMES, NORMALIZATIONS } from "../data/mod.ts";
 import { ENGINE_NAMES } from "../engine/mod.ts";
 import { ACTIVATIONS } from "../init/mod.ts";
 import { ABLATIONS, allocations } from "../prune/mod.ts";
@@ -52,6 +52,7 @@ const _OPTIONAL = [
   "weightVariance",
   "trainExamples",
   "evaluationExamples",
+  "normalization",
   "engine",
 ] as const;
 const _KEYS: ReadonlySet<string> = new Set([...Object.keys(defaultCellConfig), ..._OPTIONAL]);
@@ -93,7 +94,8 @@ export function cellConfig(partial: Partial<CellConfig> = {}): CellConfig {
  * `trainExamples` positive integers if present; `density` in (0, 1];
  * `seed` a safe integer; `learningRate` finite > 0; `momentum` in [0, 1);
  * `weightDecay` and `biasVariance` finite ≥ 0; `weightVariance` finite > 0
- * if present; `engine` `"tfjs"` or `"simd"` if present. Unknown fields are rejected (a typo must not pass silently).
+ * if present; `engine` `"tfjs"` or `"simd"` if present; `normalization`
+ * `"standardize"` or `"unit"` if present. Unknown fields are rejected (a typo must not pass silently).
  *
  * @throws {TypeError} `validateCellConfig: <field> …; got <value>` for a missing
  *   or unknown field or a value of the wrong type.
@@ -128,6 +130,7 @@ export function validateCellConfig(config: unknown): CellConfig {
   _oneOf(c, "allocation", allocations().map((a) => a.name));
   _oneOf(c, "ablation", ABLATIONS);
   if (c.engine !== undefined) _oneOf(c, "engine", ENGINE_NAMES);
+  if (c.normalization !== undefined) _oneOf(c, "normalization", NORMALIZATIONS);
   const method = c.method;
   if (typeof method !== "string") {
     throw new TypeError(`${where}: method must be a string; got ${_show(method)}`);

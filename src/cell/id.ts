@@ -26,6 +26,8 @@ import { defaultCellConfig } from "./config.ts";
 
 /**
  * Version of everything that changes results; part of every cell id.
+ * 1: the first stored results (images `x/255`). 2: images standardised by
+ * default (`normalization`, see `CellConfig`).
  *
  * @example
  * ```ts
@@ -39,7 +41,7 @@ import { defaultCellConfig } from "./config.ts";
  * ok(payload.endsWith(`"version":${RESULTS_VERSION}}`));
  * ```
  */
-export const RESULTS_VERSION = 1;
+export const RESULTS_VERSION = 2;
 
 /**
  * A training cell's config: a full {@linkcode CellConfig} without its seed.
@@ -174,7 +176,9 @@ export interface Job {
  * `engine: "tfjs"` is the reference engine, so every id from before engines
  * existed stays valid, and a cell trained by another engine (whose bytes
  * differ) gets its own id: a store never mixes two engines' results under one
- * key.
+ * key. `normalization: "standardize"` is the default since `RESULTS_VERSION`
+ * 2 (before it, every cell saw `x/255`, now `normalization: "unit"`, which
+ * stays in the id); the version bump keeps the two apart.
  *
  * @example
  * ```ts
@@ -191,6 +195,7 @@ export const ID_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
   ),
   repeats: 1,
   engine: "tfjs",
+  normalization: "standardize",
 });
 
 /**
@@ -208,7 +213,7 @@ export const ID_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
  *     shape: { kind: "dense", inFeatures: 4, outFeatures: 4 } },
  * });
  * equal(payload, '{"config":{"activation":"linear","density":0.5,"measure":"exactness","method":"eoi",' +
- *   '"shape":{"inFeatures":4,"kind":"dense","outFeatures":4}},"kind":"measure","version":1}');
+ *   '"shape":{"inFeatures":4,"kind":"dense","outFeatures":4}},"kind":"measure","version":2}');
  * ```
  */
 export function cellIdPayload(cell: Cell): string {

@@ -29,15 +29,15 @@ const train: TrainConfig = {
 };
 
 Deno.test("cell ids are pinned: changing them silently would orphan stored results", () => {
-  equal(RESULTS_VERSION, 1);
+  equal(RESULTS_VERSION, 2);
   equal(
     cellIdPayload({ kind: "train", config: train }),
     '{"config":{"activation":"tanh","allocation":"uniform","architecture":"mlp","dataset":"mnist",' +
-      '"density":0.05,"depth":5,"epochs":100,"method":"eoi","width":100},"kind":"train","version":1}',
+      '"density":0.05,"depth":5,"epochs":100,"method":"eoi","width":100},"kind":"train","version":2}',
   );
   equal(
     cellId({ kind: "train", config: train }),
-    "30a78d49b6ae405f8be2bf4231ce3ac5db32bca0a36a4ef8ad961f43fd28f20d",
+    "21c9be82a86ef4c11910af286d76188cc012306298f7d77502d272883aba4f69",
   );
   equal(
     cellId({
@@ -50,7 +50,7 @@ Deno.test("cell ids are pinned: changing them silently would orphan stored resul
         activation: "tanh",
       },
     }),
-    "140bec7e3a9c5c967762c8c9a902e81b3af24e99293b94b45e23109de2486814",
+    "583387c33b763502aca719e1d43756cf56e927a4ef5df37c8138522af6c21532",
   );
 });
 
@@ -88,6 +88,7 @@ Deno.test("a cell id changes with every result-affecting field and with the cell
     { steps: 200 },
     { trainExamples: 1000 },
     { weightVariance: 1.05 },
+    { normalization: "unit" },
   ];
   const ids = new Set([base]);
   for (const v of variants) ids.add(cellId({ kind: "train", config: { ...train, ...v } }));
@@ -112,4 +113,13 @@ Deno.test("ID_DEFAULTS agrees with the training recipe's defaults (a changed def
       equal((defaultCellConfig as unknown as Record<string, unknown>)[k], v, k);
     }
   }
+});
+
+Deno.test("normalization: the default standardize is omitted from the id, unit is kept", () => {
+  const id = cellId({ kind: "train", config: train });
+  equal(cellId({ kind: "train", config: { ...train, normalization: "standardize" } }), id);
+  equal(
+    cellId({ kind: "train", config: { ...train, normalization: "unit" } }),
+    "b9157c477a809516d86ef63fc4be9ae7739b2e555399c795877ec59600ebd2ea",
+  );
 });

@@ -12,6 +12,7 @@ import {
   gatherImages,
   gatherOneHot,
   loadDataset,
+  normalizeDataset,
   splitValidation,
 } from "../data/mod.ts";
 import { type Accounting, accounting, type InitMetrics, measureAtInit } from "../metrics/mod.ts";
@@ -268,7 +269,10 @@ export async function runCell(
     options.signal?.throwIfAborted();
     await useBackend(options.backend ?? "auto");
     provenance = { ..._provenance(), engine: engineName };
-    const dataset = options.dataset ?? await loadDataset(cell.dataset);
+    const dataset = normalizeDataset(
+      options.dataset ?? await loadDataset(cell.dataset),
+      cell.normalization ?? "standardize",
+    );
     options.signal?.throwIfAborted();
     const { train: trainIdx, validation: heldOut } = cellSplit(
       dataset.trainLabels,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { DatasetName } from "../data/mod.ts";
+import type { DatasetName, Normalization } from "../data/mod.ts";
 import type { Activation } from "../init/mod.ts";
 import type { Accounting, InitMetrics } from "../metrics/mod.ts";
 import type { EngineName } from "../engine/mod.ts";
@@ -27,6 +27,7 @@ export type AllocationName =
   | "epl"
   | "epf"
   | "snip"
+  | "snip-nll"
   | "grasp"
   | "synflow";
 
@@ -83,13 +84,21 @@ export interface CellConfig {
    * `stream(0, "evaluation-subset", "validation" | "test")`, the same for every
    * method and seed (validation: k of the seed's hold-out, in that order).
    */
-  readonly evaluationExamples?: number; /**
+  readonly evaluationExamples?: number;
+  /**
+   * How pixels reach the model: `"standardize"` (the default, omitted from
+   * cell ids: `(x/255 − mean) / std` with the dataset's training-split
+   * statistics, as the EOI authors do for MNIST) or `"unit"` (`x/255`, the
+   * suite's only preprocessing before `RESULTS_VERSION` 2). See
+   * `normalizeDataset` in `src/data/normalize.ts`.
+   */
+  readonly normalization?: Normalization;
+  /**
    * The step engine that trains the cell: `"tfjs"` (the reference; the
    * default, omitted from cell ids) or `"simd"` (WebAssembly SIMD kernels,
    * same model and update, results within float32 rounding of tfjs's but not
    * bit-identical to them, hence a different cell id).
    */
-
   readonly engine?: EngineName;
 }
 

@@ -66,7 +66,10 @@ export async function referenceMain(
           source,
           "--no-site",
         ]);
-        if (code !== EXIT.OK && code !== EXIT.CLAIM_DOES_NOT_HOLD && code !== EXIT.CELLS_FAILED) {
+        if (
+          code !== EXIT.OK && code !== EXIT.CLAIM_DOES_NOT_HOLD && code !== EXIT.INCONCLUSIVE &&
+          code !== EXIT.CELLS_FAILED
+        ) {
           io.stderr(
             `board:reference: the run ended with exit code ${code}; leaderboard/ unchanged\n`,
           );

@@ -16,6 +16,7 @@ import {
   inShard,
   loadReproductions,
   parseShard,
+  PRESET_NAMES,
   type PresetName,
   type ReproductionSpec,
   type RunFn,
@@ -265,7 +266,7 @@ export interface GridOptions {
 export function withGridOptions(c: Command): Command {
   return c
     .addOption(
-      new Option("--preset <name>", "budget preset").choices(["quick", "paper"]).default("quick"),
+      new Option("--preset <name>", "budget preset").choices(PRESET_NAMES).default("quick"),
     )
     .option("--store <path>", "results store (SQLite file)", DEFAULT_STORE)
     .option("--seeds <list>", 'seeds overriding the preset\'s, e.g. "0,1" or "0-4"')

@@ -35,10 +35,13 @@ export function listCommand(program: Command, ctx: CliContext): void {
       for (const s of specs) {
         const q = expandGrid(s, "quick").jobs.length;
         const p = expandGrid(s, "paper").jobs.length;
+        const st = s.presets.standard === undefined
+          ? ""
+          : `, standard ${String(expandGrid(s, "standard").jobs.length).padStart(4)} jobs`;
         ctx.stdout(
-          `  ${s.name.padEnd(26)} ${s.kind.padEnd(8)} quick ${String(q).padStart(4)} jobs, paper ${
-            String(p).padStart(5)
-          } jobs  ${s.title}\n`,
+          `  ${s.name.padEnd(26)} ${s.kind.padEnd(8)} quick ${
+            String(q).padStart(4)
+          } jobs${st}, paper ${String(p).padStart(5)} jobs  ${s.title}\n`,
         );
       }
       ctx.stdout("\nMethods:\n");

@@ -58,7 +58,7 @@ Deno.test("the CLI entry exits 2 on usage errors and lists valid names", async (
   );
   const preset = await spawnCli(["reproduce", "--preset", "huge"]);
   equal(preset.code, EXIT.USAGE);
-  ok(preset.stderr.includes("quick, paper"), preset.stderr);
+  ok(preset.stderr.includes("quick, standard, paper"), preset.stderr);
   equal((await spawnCli(["status", "--shard", "4/4"])).code, EXIT.USAGE);
 });
 

@@ -7,6 +7,7 @@
 
 import {
   describeCheck,
+  extensionLines,
   type ReproductionSpec,
   type Summary,
   type VerdictReport,
@@ -49,7 +50,10 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 }
 
 /**
- * The report of one reproduction as text.
+ * The report of one reproduction as text: the claim, the verdict (made of
+ * the paper's checks only), the extensions beside it (one line each: which
+ * side is better, by how much, with the 95% paired interval), then every
+ * check's table (extension checks marked `[extension]`).
  *
  * @example
  * ```ts
@@ -73,15 +77,28 @@ export function renderReport(
     ? ` — ${report.missing} job(s) without a result (not run, other shard, or failed)`
     : "";
   out.push(`Verdict: ${report.verdict.toUpperCase()}${missing}`);
+  if (report.verdict === "inconclusive") {
+    const need = report.checks.flatMap((c) =>
+      c.tag === "paper" ? c.comparisons.filter((m) => m.outcome === "inconclusive") : []
+    );
+    out.push(
+      `  ${need.length} paper comparison(s) undecided: their 95% paired intervals contain 0 or there are too few seeds (see "test" below).`,
+    );
+  }
+  const extensions = extensionLines(report);
+  if (extensions.length > 0) {
+    out.push("Extensions (comparisons the paper did not run; not part of the verdict):");
+    for (const line of extensions) out.push(`  - ${line}`);
+  }
   report.checks.forEach((c, i) => {
     const ck = c.check;
     const what = describeCheck(ck);
     const where = ck.where === undefined ? "" : ` where ${JSON.stringify(ck.where)}`;
     out.push("");
     out.push(
-      `${ck.kind === "describe" ? "Table" : "Check"} ${i + 1}: ${ck.label ?? what}${
-        ck.label !== undefined ? ` [${what}]` : ""
-      }${where} → ${c.verdict}`,
+      `${ck.kind === "describe" ? "Table" : "Check"} ${i + 1}${
+        c.tag === "extension" ? " [extension]" : ""
+      }: ${ck.label ?? what}${ck.label !== undefined ? ` [${what}]` : ""}${where} → ${c.verdict}`,
     );
     if (c.comparisons.length === 0) {
       out.push("  (no rows to compare)");

@@ -7,7 +7,15 @@
 
 import { type Command, Option } from "commander";
 import { jobKey, runProvenance } from "../cell/mod.ts";
-import { createProgress, realRun, type RunFn, runJobs, silentProgress } from "../grid/mod.ts";
+import {
+  createProgress,
+  estimateSeconds,
+  formatDuration,
+  realRun,
+  type RunFn,
+  runJobs,
+  silentProgress,
+} from "../grid/mod.ts";
 import { type SizeLimits, sizeLimits } from "../init/mod.ts";
 import type { BackendName } from "../nn/mod.ts";
 import { claimant, openStore } from "../store/mod.ts";
@@ -163,7 +171,15 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
       const store = openStore(o.store, { busyTimeoutMs: busyTimeoutOf(o) });
       try {
         const done = store.doneKeys(o.retryFailed);
-        const left = jobs.filter((j) => !done.has(jobKey(j.id, j.seed))).length;
+        const todo = jobs.filter((j) => !done.has(jobKey(j.id, j.seed)));
+        const left = todo.length;
+        if (left > 0) {
+          ctx.stderr(
+            `estimate: ${left} job(s) to run, about ${
+              formatDuration(estimateSeconds(todo))
+            } in this process (cost model: multiply-adds × steps, calibrated on a 2-core machine; ±50%)\n`,
+          );
+        }
         const run: RunFn = left === 0
           ? (() => Promise.reject(new Error("unreachable")))
           : await (ctx.deps.makeRun ?? realRun)(o.backend, limits);

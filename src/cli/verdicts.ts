@@ -125,18 +125,22 @@ export function failedJobs(grids: readonly ExpandedGrid[], store: ResultStore): 
 
 /**
  * The exit code of a set of verdicts: failed cells first (4), then a claim
- * that does not hold (1), else 0.
+ * that does not hold (1), then an inconclusive claim (5), else 0.
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { verdictExitCode } from "./verdicts.ts";
+ * const r = (verdict: "inconclusive" | "does not hold") => ({ verdict, checks: [], missing: 0 });
  * equal(verdictExitCode([], 2), 4);
+ * equal(verdictExitCode([r("inconclusive")], 0), 5);
+ * equal(verdictExitCode([r("inconclusive"), r("does not hold")], 0), 1);
  * equal(verdictExitCode([], 0), 0);
  * ```
  */
 export function verdictExitCode(reports: readonly VerdictReport[], failed: number): number {
   if (failed > 0) return EXIT.CELLS_FAILED;
   if (reports.some((r) => r.verdict === "does not hold")) return EXIT.CLAIM_DOES_NOT_HOLD;
+  if (reports.some((r) => r.verdict === "inconclusive")) return EXIT.INCONCLUSIVE;
   return EXIT.OK;
 }

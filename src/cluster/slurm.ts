@@ -38,6 +38,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { EXIT, exitCodeOf, UsageError } from "../cli/mod.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
+import { PRESET_NAMES, type PresetName } from "../grid/mod.ts";
 import {
   combineExit,
   compactIndices,
@@ -108,7 +109,7 @@ export interface SlurmDeps {
 interface _Options {
   shards: string;
   partition?: string;
-  preset: "quick" | "paper";
+  preset: PresetName;
   seeds?: string;
   backend: string;
   stores: string;
@@ -346,7 +347,7 @@ export async function slurmMain(args: readonly string[], deps: SlurmDeps = {}): 
     .option("--shards <N>", "number of shards = array tasks", "4")
     .option("--partition <name>", "Slurm partition (default: the cluster's default)")
     .addOption(
-      new Option("--preset <name>", "budget preset").choices(["quick", "paper"]).default("quick"),
+      new Option("--preset <name>", "budget preset").choices(PRESET_NAMES).default("quick"),
     )
     .option("--seeds <list>", 'seeds overriding the preset\'s, e.g. "0-4"')
     .addOption(

@@ -206,6 +206,7 @@ export function describeExit(code: number): string {
   const words: Record<number, string> = {
     [EXIT.OK]: "ok",
     [EXIT.CLAIM_DOES_NOT_HOLD]: "a claim does not hold (not expected with --no-report)",
+    [EXIT.INCONCLUSIVE]: "a claim is inconclusive (not expected with --no-report)",
     [EXIT.USAGE]: "usage error",
     [EXIT.STORE_ERROR]: "store error",
     [EXIT.CELLS_FAILED]: "some cells failed (recorded)",
@@ -221,8 +222,8 @@ export function describeExit(code: number): string {
 
 /**
  * The exit code of several outcomes, by the CLI's precedence: store error >
- * usage > cells failed > claim does not hold > ok (130 wins over all: the
- * run was interrupted).
+ * usage > module refused > cells failed > claim does not hold >
+ * inconclusive > ok (130 wins over all: the run was interrupted).
  *
  * @example
  * ```ts
@@ -230,6 +231,8 @@ export function describeExit(code: number): string {
  * import { combineExit } from "./slurm_parse.ts";
  * equal(combineExit([0, 1, 4]), 4);
  * equal(combineExit([4, 3, 2]), 3);
+ * equal(combineExit([5, 0]), 5);
+ * equal(combineExit([5, 1]), 1);
  * equal(combineExit([]), 0);
  * ```
  */
@@ -238,8 +241,10 @@ export function combineExit(codes: readonly number[]): number {
     EXIT.INTERRUPTED,
     EXIT.STORE_ERROR,
     EXIT.USAGE,
+    EXIT.MODULE_REJECTED,
     EXIT.CELLS_FAILED,
     EXIT.CLAIM_DOES_NOT_HOLD,
+    EXIT.INCONCLUSIVE,
   ];
   for (const c of order) if (codes.includes(c)) return c;
   return codes.find((c) => c !== EXIT.OK) === undefined ? EXIT.OK : EXIT.CELLS_FAILED;

@@ -9,5 +9,6 @@ export * from "./batches.ts";
 export * from "./cache.ts";
 export * from "./datasets.ts";
 export * from "./idx.ts";
+export * from "./normalize.ts";
 export * from "./split.ts";
 export * from "./synthetic.ts";

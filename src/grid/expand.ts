@@ -150,9 +150,16 @@ export function expandGrid(
     : (options ?? {}) as ExpandOptions;
   const seeds = o.seeds;
   const p = spec.presets[preset];
+  if (p === undefined) {
+    throw new TypeError(
+      `expandGrid: ${spec.name} has no "${preset}" preset (it has: ${
+        Object.keys(spec.presets).join(", ")
+      })`,
+    );
+  }
   const base: Axes = { ...spec.axes, ...(p.axes ?? {}) };
   const blocks = p.blocks ?? spec.blocks ?? [{}];
-  const fixed = { ...(spec.fixed ?? {}), ...(p.fixed ?? {}) };
+  const presetFixed = { ...(spec.fixed ?? {}), ...(p.fixed ?? {}) };
   const useSeeds = seeds ?? p.budget.seeds;
   for (const s of useSeeds) {
     if (!Number.isSafeInteger(s) || s < 0) {
@@ -169,7 +176,9 @@ export function expandGrid(
     seen.add(id);
     cells.push({ id, cell });
   };
-  blocks.forEach((block, bi) => {
+  blocks.forEach((raw, bi) => {
+    const { fixed: blockFixed, ...block } = raw;
+    const fixed = { ...presetFixed, ...(blockFixed ?? {}) };
     const axes: Axes = { ...base, ...block };
     const where = `${spec.name} block ${bi}`;
     if (spec.kind === "measure") {
@@ -232,6 +241,7 @@ export function expandGrid(
           weightVariance: fixed.weightVariance,
           biasVariance: fixed.biasVariance ?? defaultCellConfig.biasVariance,
           ablation: ablation as "none",
+          normalization: fixed.normalization,
         },
       });
     }

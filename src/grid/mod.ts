@@ -6,6 +6,7 @@
  */
 
 export * from "./catalog.ts";
+export * from "./cost.ts";
 export * from "./engine_choice.ts";
 export * from "./expand.ts";
 export * from "./progress.ts";

@@ -11,7 +11,9 @@
  *   "axes": { "datasets": ["mnist"], "architectures": ["mlp"], "depths": [5], … },
  *   "blocks": [ { "methods": ["eoi"], "allocations": ["uniform", "erk"] }, … ],
  *   "fixed": { "learningRate": 0.01 },   // scalars shared by every cell
- *   "presets": { "quick": { "budget": { "steps": 300, "seeds": [0, 1] } },
+ *   "presets": { "quick": { "budget": { "steps": 300, "seeds": [0, 1] }, "changes": "…" },
+ *                "standard": { "budget": { "epochs": 5, "seeds": [0, 1, 2, 3, 4, 5] },
+ *                              "changes": "…", "expectedCost": "…" },
  *                "paper": { "budget": { "epochs": 100, "seeds": [0, 1, 2, 3, 4] } } },
  *   "verdict": { "checks": [ … see verdict.ts … ] }
  * }
@@ -19,7 +21,11 @@
  *
  * Cells = the union over `blocks` (default one empty block) of the Cartesian
  * product of `axes` overridden by the block (a preset may override `axes`,
- * `blocks` and `fixed`). Train axes: datasets, architectures, depths, widths,
+ * `blocks` and `fixed`; a block may carry its own `fixed`, which overrides
+ * the preset's for its cells: a named arm such as EOI with gain √2). Checks
+ * carry a `tag`: `paper` (the default; the reproduction's verdict is made of
+ * these) or `extension` (a comparison the paper did not run, reported beside
+ * the verdict). Train axes: datasets, architectures, depths, widths,
  * activations, methods, allocations, densities, ablations (default ["none"]).
  * Measure axes: measures, methods, shapes (`[in, out]` dense or
  * `[kh, kw, cin, cout]` conv), densities, activations.
@@ -49,12 +55,40 @@ export type Filter = Readonly<
 >;
 
 /**
+ * Whether a check tests the paper's claim (`paper`, the default) or a
+ * comparison the paper did not run (`extension`). Only `paper` checks make
+ * a reproduction's verdict; extensions are reported beside it.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { CHECK_TAGS } from "./spec.ts";
+ * deepEqual(CHECK_TAGS, ["paper", "extension"]);
+ * ```
+ */
+export type CheckTag = "paper" | "extension";
+
+/**
+ * The accepted check tags, the default first.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { CHECK_TAGS } from "./spec.ts";
+ * equal(CHECK_TAGS[0], "paper");
+ * ```
+ */
+export const CHECK_TAGS: readonly CheckTag[] = ["paper", "extension"];
+
+/**
  * "X beats every competitor" (see verdict.ts). */
 export interface BestCheck {
   /** Which check this is. */
   readonly kind: "best";
   /** Short description shown in the report table. */
   readonly label?: string;
+  /** `paper` (default: part of the verdict) or `extension` (reported beside it). */
+  readonly tag?: CheckTag;
   /** Dotted path into the result, e.g. `testAccuracy`, `atInit.logitsStd`. */
   readonly metric: string;
   /** Only rows whose config matches this filter. */
@@ -65,8 +99,13 @@ export interface BestCheck {
   readonly among?: Filter;
   /** Config fields that define the groups compared separately. */
   readonly groupBy?: readonly string[];
-  /** `mean-greater` compares means; `paired-t` a one-sided paired t-test over seeds. */
-  readonly test: "mean-greater" | "paired-t";
+  /**
+   * `paired`: the 95% interval of the seed-paired differences decides (above
+   * 0 holds, below fails, containing 0 inconclusive); `paired-t` a one-sided
+   * paired t-test at `alpha`; `mean-greater` compares means (deterministic
+   * measures).
+   */
+  readonly test: "paired" | "mean-greater" | "paired-t";
   /** True when a smaller metric is better (errors, times). */
   readonly lowerIsBetter?: boolean;
   /** Compare |metric − distanceTo| instead of the metric, lower being better (e.g. 1 for singular values). */
@@ -86,6 +125,8 @@ export interface ThresholdCheck {
   readonly kind: "threshold";
   /** Short description shown in the report table. */
   readonly label?: string;
+  /** `paper` (default: part of the verdict) or `extension` (reported beside it). */
+  readonly tag?: CheckTag;
   /** Dotted path into the result, e.g. `testAccuracy`, `atInit.logitsStd`. */
   readonly metric: string;
   /** Only rows whose config matches this filter. */
@@ -111,6 +152,8 @@ export interface CloseCheck {
   readonly kind: "close";
   /** Short description shown in the report table. */
   readonly label?: string;
+  /** `paper` (default: part of the verdict) or `extension` (reported beside it). */
+  readonly tag?: CheckTag;
   /** Dotted path into the result, e.g. `testAccuracy`, `atInit.logitsStd`. */
   readonly metric: string;
   /** Only rows whose config matches this filter. */
@@ -134,6 +177,8 @@ export interface DescribeCheck {
   readonly kind: "describe";
   /** Short description shown in the report table. */
   readonly label?: string;
+  /** `paper` (default: part of the verdict) or `extension` (reported beside it). */
+  readonly tag?: CheckTag;
   /** Dotted path into the result, e.g. `testAccuracy`, `atInit.logitsStd`. */
   readonly metric: string;
   /** Only rows whose config matches this filter. */
@@ -206,6 +251,25 @@ export interface Fixed {
   readonly biasVariance?: number;
   /** Timing repetitions per measure cell. */
   readonly repeats?: number;
+  /** Input normalisation (`standardize`, the default, or `unit`: x/255). */
+  readonly normalization?: "standardize" | "unit";
+}
+
+/**
+ * A block of a grid: axes overriding the spec's, and optionally scalars
+ * overriding the preset's for this block's cells only.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { Block } from "./spec.ts";
+ * const arm: Block = { methods: ["eoi"], activations: ["relu"], fixed: { weightVariance: 2 } };
+ * equal(arm.fixed?.weightVariance, 2);
+ * ```
+ */
+export interface Block extends Axes {
+  /** Scalars for this block's cells (over the spec's and the preset's). */
+  readonly fixed?: Fixed;
 }
 
 /**
@@ -228,19 +292,53 @@ export interface Budget {
 export interface Preset {
   /** What the preset runs, in a phrase. */
   readonly description?: string;
+  /** What this preset changes from the paper's setting, and why. */
+  readonly changes?: string;
+  /** The expected wall time on the reference machine, in words (the CLI estimates it too). */
+  readonly expectedCost?: string;
   /** Seeds and training length. */
   readonly budget: Budget;
   /** Axes overriding the spec's. */
   readonly axes?: Axes;
   /** Blocks replacing the spec's. */
-  readonly blocks?: readonly Axes[];
+  readonly blocks?: readonly Block[];
   /** Scalars overriding the spec's. */
   readonly fixed?: Fixed;
 }
 
 /**
- * Preset names. `quick` is the default. */
-export type PresetName = "quick" | "paper";
+ * Preset names. `quick` is the default; `standard` is the budget at which the
+ * claims are decided by the methods (every committed reproduction has one);
+ * `paper` is the papers' own budget.
+ */
+export type PresetName = "quick" | "standard" | "paper";
+
+/**
+ * The preset names, in increasing budget.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { PRESET_NAMES } from "./spec.ts";
+ * deepEqual(PRESET_NAMES, ["quick", "standard", "paper"]);
+ * ```
+ */
+export const PRESET_NAMES: readonly PresetName[] = ["quick", "standard", "paper"];
+
+/**
+ * The presets a spec has, in {@linkcode PRESET_NAMES} order.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { presetsOf, type ReproductionSpec } from "./spec.ts";
+ * const spec = { presets: { quick: { budget: { seeds: [0] } }, paper: { budget: { seeds: [0] } } } };
+ * deepEqual(presetsOf(spec as unknown as ReproductionSpec), ["quick", "paper"]);
+ * ```
+ */
+export function presetsOf(spec: ReproductionSpec): PresetName[] {
+  return PRESET_NAMES.filter((p) => (spec.presets as Record<string, unknown>)[p] !== undefined);
+}
 
 /**
  * A validated reproduction.
@@ -271,11 +369,15 @@ export interface ReproductionSpec {
   /** Grid axes shared by every block. */
   readonly axes: Axes;
   /** Blocks overriding `axes`; the cells are the union over blocks (default one empty block). */
-  readonly blocks?: readonly Axes[];
+  readonly blocks?: readonly Block[];
   /** Scalars shared by every cell. */
   readonly fixed?: Fixed;
-  /** Budgets (and overrides) of the `quick` and `paper` presets. */
-  readonly presets: Readonly<Record<PresetName, Preset>>;
+  /**
+   * Budgets (and overrides) of the presets: `quick` and `paper` always,
+   * `standard` in every committed reproduction (optional in the format, so
+   * small test specs need not carry it; expanding a missing preset throws).
+   */
+  readonly presets: Readonly<Record<"quick" | "paper", Preset>> & { readonly standard?: Preset };
   /** The checks that decide whether the claim holds. */
   readonly verdict: { readonly checks: readonly Check[] };
   /** Free-form remarks. */
@@ -452,6 +554,7 @@ const _FIXED_KEYS = [
   "weightVariance",
   "biasVariance",
   "repeats",
+  "normalization",
 ];
 /** The `fixed` keys that are cell config fields (checked by the cells' rules). */
 const _CELL_FIXED_KEYS = [
@@ -463,12 +566,20 @@ const _CELL_FIXED_KEYS = [
   "biasVariance",
 ];
 
-function _axes(v: _V, raw: unknown, path: string, kind: "train" | "measure"): Axes {
+function _axes(
+  v: _V,
+  raw: unknown,
+  path: string,
+  kind: "train" | "measure",
+  block = false,
+): Axes {
   const o = v.obj(raw, path);
-  v.keys(o, path, _AXIS_KEYS);
+  v.keys(o, path, block ? [..._AXIS_KEYS, "fixed"] : _AXIS_KEYS);
+  if (block && o.fixed !== undefined) _fixed(v, o.fixed, `${path}.fixed`);
   const trainOnly = ["datasets", "architectures", "depths", "widths", "allocations", "ablations"];
   const measureOnly = ["measures", "shapes"];
   for (const k of Object.keys(o)) {
+    if (k === "fixed") continue;
     if (kind === "measure" && trainOnly.includes(k)) {
       v.fail(`${path}.${k}`, "is not an axis of measure reproductions", o[k]);
     }
@@ -540,6 +651,9 @@ function _fixed(v: _V, raw: unknown, path: string): Fixed {
   const p = (k: string) => `${path}.${k}`;
   for (const k of _CELL_FIXED_KEYS) if (o[k] !== undefined) v.cell(o[k], p(k), k);
   if (o.repeats !== undefined) v.num(o.repeats, p("repeats"), 1, 1000, true);
+  if (o.normalization !== undefined) {
+    v.oneOf(o.normalization, p("normalization"), ["standardize", "unit"]);
+  }
   return o as Fixed;
 }
 
@@ -557,7 +671,8 @@ function _filter(v: _V, raw: unknown, path: string): Filter {
 function _check(v: _V, raw: unknown, path: string): Check {
   const o = v.obj(raw, path);
   const kind = v.oneOf(o.kind, `${path}.kind`, ["best", "threshold", "close", "describe"]);
-  const common = ["kind", "metric", "where", "minSeeds", "divergedAs", "label"];
+  const common = ["kind", "metric", "where", "minSeeds", "divergedAs", "label", "tag"];
+  if (o.tag !== undefined) v.oneOf(o.tag, `${path}.tag`, CHECK_TAGS);
   const metric = v.str(o.metric, `${path}.metric`);
   if (!_METRIC_RE.test(metric)) {
     v.fail(`${path}.metric`, "must be a dotted path like atInit.logitsStd", metric);
@@ -580,7 +695,7 @@ function _check(v: _V, raw: unknown, path: string): Check {
     _filter(v, o.best, `${path}.best`);
     if (o.among !== undefined) _filter(v, o.among, `${path}.among`);
     if (o.groupBy !== undefined) v.list(o.groupBy, `${path}.groupBy`, (x, q) => v.str(x, q));
-    v.oneOf(o.test, `${path}.test`, ["mean-greater", "paired-t"]);
+    v.oneOf(o.test, `${path}.test`, ["paired", "mean-greater", "paired-t"]);
     if (o.lowerIsBetter !== undefined && typeof o.lowerIsBetter !== "boolean") {
       v.fail(`${path}.lowerIsBetter`, "must be a boolean", o.lowerIsBetter);
     }
@@ -656,19 +771,30 @@ export function validateReproduction(
   v.str(claim.source, "claim.source");
   const kind = v.oneOf(o.kind, "kind", ["train", "measure"]) as "train" | "measure";
   _axes(v, o.axes, "axes", kind);
-  if (o.blocks !== undefined) v.list(o.blocks, "blocks", (x, q) => _axes(v, x, q, kind));
+  if (o.blocks !== undefined) v.list(o.blocks, "blocks", (x, q) => _axes(v, x, q, kind, true));
   if (o.fixed !== undefined) _fixed(v, o.fixed, "fixed");
   if (o.notes !== undefined) v.str(o.notes, "notes");
   const presets = v.obj(o.presets, "presets");
-  v.keys(presets, "presets", ["quick", "paper"]);
-  for (const pn of ["quick", "paper"]) {
+  v.keys(presets, "presets", PRESET_NAMES);
+  for (const pn of PRESET_NAMES) {
+    if (pn === "standard" && presets[pn] === undefined) continue;
     const pp = v.obj(presets[pn], `presets.${pn}`);
-    v.keys(pp, `presets.${pn}`, ["description", "budget", "axes", "blocks", "fixed"]);
-    if (pp.description !== undefined) v.str(pp.description, `presets.${pn}.description`);
+    v.keys(pp, `presets.${pn}`, [
+      "description",
+      "changes",
+      "expectedCost",
+      "budget",
+      "axes",
+      "blocks",
+      "fixed",
+    ]);
+    for (const k of ["description", "changes", "expectedCost"]) {
+      if (pp[k] !== undefined) v.str(pp[k], `presets.${pn}.${k}`);
+    }
     _budget(v, pp.budget, `presets.${pn}.budget`);
     if (pp.axes !== undefined) _axes(v, pp.axes, `presets.${pn}.axes`, kind);
     if (pp.blocks !== undefined) {
-      v.list(pp.blocks, `presets.${pn}.blocks`, (x, q) => _axes(v, x, q, kind));
+      v.list(pp.blocks, `presets.${pn}.blocks`, (x, q) => _axes(v, x, q, kind, true));
     }
     if (pp.fixed !== undefined) _fixed(v, pp.fixed, `presets.${pn}.fixed`);
   }

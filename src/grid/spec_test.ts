@@ -91,7 +91,7 @@ Deno.test("each malformed field is reported with its path and value", () => {
     [
       "verdict.checks",
       [{ kind: "best", metric: "x", best: {}, test: "t-test" }],
-      /field "verdict.checks\[0\].test" must be one of: mean-greater, paired-t/,
+      /field "verdict.checks\[0\].test" must be one of: paired, mean-greater, paired-t/,
     ],
     [
       "verdict.checks",
@@ -149,13 +149,24 @@ Deno.test("loading checks JSON syntax and that the name matches the file", async
   }
 });
 
-Deno.test("every shipped reproduction validates against the real registry and has both presets", async () => {
+Deno.test("every shipped reproduction validates, has all three presets, says what each changes, and tags its checks", async () => {
   const names = reproductionNames();
   ok(names.length >= 9, names.join(", "));
   const specs = await loadReproductions([]);
   for (const s of specs) {
     ok(expandGrid(s, "quick").jobs.length > 0, s.name);
+    ok(expandGrid(s, "standard").jobs.length > 0, s.name);
     ok(expandGrid(s, "paper").jobs.length >= expandGrid(s, "quick").jobs.length, s.name);
+    for (const p of ["quick", "standard", "paper"] as const) {
+      ok((s.presets[p]?.changes ?? "").length > 20, `${s.name} ${p}: changes`);
+    }
+    ok((s.presets.standard?.expectedCost ?? "").length > 5, `${s.name}: standard expectedCost`);
+    for (const c of s.verdict.checks) {
+      if (c.kind !== "describe") {
+        ok(c.tag === "paper" || c.tag === "extension", `${s.name}: ${c.label}`);
+      }
+    }
+    ok(s.verdict.checks.some((c) => c.kind !== "describe" && c.tag === "paper"), s.name);
   }
 });
 
@@ -194,4 +205,25 @@ Deno.test("a spec value the cells reject is a SpecError at load, with the cells'
     );
   }
   validateReproduction(_with("fixed", { learningRate: 0.5, momentum: 0, weightDecay: 0 }), "t");
+});
+
+Deno.test("a block's fixed overrides the preset's for its cells only; a missing preset is named", () => {
+  const spec = validateReproduction({
+    ..._valid(),
+    blocks: [{}, { methods: ["eoi"], fixed: { weightVariance: 2 } }],
+  }, "tiny.json");
+  const cells = expandGrid(spec, "quick").cells.map((c) =>
+    c.cell.config as Record<string, unknown>
+  );
+  ok(cells.some((c) => c.weightVariance === 2 && c.method === "eoi"));
+  ok(cells.some((c) => c.weightVariance === undefined && c.method === "eoi"));
+  throws(() => expandGrid(spec, "standard"), /tiny has no "standard" preset/);
+  throws(
+    () => validateReproduction({ ..._valid(), blocks: [{ fixed: { lr: 1 } }] }, "tiny.json"),
+    /field "blocks\[0\]\.fixed\.lr" is not a known field/,
+  );
+  throws(
+    () => validateReproduction({ ..._valid(), fixed: { normalization: "zscore" } }, "tiny.json"),
+    /field "fixed\.normalization" must be one of: standardize, unit/,
+  );
 });

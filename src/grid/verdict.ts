@@ -5,23 +5,33 @@
  * - `best`: within each group, every config matching `best` beats every other
  *   config matching `among` (default: all others). Groups: rows sharing every
  *   config field except those named in `best`/`among`, or `groupBy` fields if
- *   given. `mean-greater` compares means over seeds; `paired-t` pairs seeds
- *   (same data order) and needs a one-sided p < `alpha` (default 0.05).
+ *   given. `paired` pairs seeds (same data order, split and subset for every
+ *   method) and takes the 95% Student-t interval of the paired differences:
+ *   above 0 holds, below 0 fails, containing 0 is inconclusive (with the
+ *   number of seeds that would decide it at the observed mean and spread).
+ *   `paired-t` is the one-sided paired t-test at `alpha` (default 0.05):
+ *   significant holds, significant the other way fails, else inconclusive.
+ *   `mean-greater` compares means over seeds (for deterministic measures).
  *   With `distanceTo: t` the compared value is |metric − t|, lower better.
  * - `threshold`: within each group (default: each config), the mean/max/min
- *   over seeds (and configs) is above `above` and/or below `below`.
+ *   over seeds (and configs) is above `above` and/or below `below`; for the
+ *   mean, the 95% interval of the mean decides (wholly on the claimed side
+ *   holds, wholly on the other fails, else inconclusive).
  * - `describe`: a table of mean ± std per group (default: per config); it
  *   never affects the verdict.
  * - `close`: each config matching `a` and its counterpart matching `b` (same
- *   config apart from the fields named in `a`/`b`) have means within `tolerance`.
+ *   config apart from the fields named in `a`/`b`) differ by at most
+ *   `tolerance`: the 95% interval of the seed-paired differences inside
+ *   ±tolerance holds, wholly outside fails, else inconclusive.
  *
  * Each comparison needs `minSeeds` (default 2) values per side, else it is
- * "not enough seeds". A verdict is "holds" if every comparison holds, "does
- * not hold" if any comparison with enough seeds fails, "not enough seeds" if
- * none fails but some lack seeds, and "incomplete" whenever jobs of the grid
- * have no final row (not run, or failed) or a check found nothing to compare.
- * A reproduction whose checks are all `describe` tables tests nothing: its
- * verdict is "described".
+ * inconclusive. Checks are tagged `paper` (default) or `extension`; a
+ * reproduction's verdict is made of its `paper` checks only: "holds" if every
+ * comparison holds, "does not hold" if any fails, "inconclusive" if none
+ * fails but some are inconclusive, "incomplete" whenever jobs of the grid
+ * have no final row (not run, or failed) or a check found nothing to
+ * compare, and "described" when it has no paper check that tests anything
+ * (only tables). Extensions are reported beside it ({@linkcode extensionLines}).
  *
  * @module
  */
@@ -35,7 +45,8 @@ import type {
   Filter,
   ThresholdCheck,
 } from "./spec.ts";
-import { mean, pairedTTest, sampleStd } from "./stats.ts";
+import type { CheckTag } from "./spec.ts";
+import { mean, meanInterval, pairedTTest, sampleStd, seedsToDecide } from "./stats.ts";
 import type { StoredRow } from "../store/mod.ts";
 
 /**
@@ -46,14 +57,37 @@ import type { StoredRow } from "../store/mod.ts";
  * import { equal } from "node:assert/strict";
  * import { evaluateVerdict, type Verdict } from "./verdict.ts";
  * const verdict: Verdict = evaluateVerdict([], [], 0).verdict;
- * equal(verdict, "holds"); // no checks, nothing missing
+ * equal(verdict, "described"); // no check tests anything
  * ```
  */
-export type Verdict = "holds" | "does not hold" | "not enough seeds" | "incomplete" | "described";
+export type Verdict = "holds" | "does not hold" | "inconclusive" | "incomplete" | "described";
 
 /**
  * Outcome of one comparison. */
-export type Outcome = "holds" | "fails" | "not enough seeds" | "info";
+export type Outcome = "holds" | "fails" | "inconclusive" | "info";
+
+/**
+ * A 95% interval of a mean (of paired differences `left − right`, or of
+ * values minus a bound), in the metric's own units and direction.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import type { Interval } from "./verdict.ts";
+ * const iv: Interval = { n: 6, mean: -0.27, low: -0.35, high: -0.19 };
+ * ok(iv.high < 0); // decided: the right side is better
+ * ```
+ */
+export interface Interval {
+  /** Number of values (paired seeds). */
+  readonly n: number;
+  /** The mean. */
+  readonly mean: number;
+  /** Lower end. */
+  readonly low: number;
+  /** Upper end. */
+  readonly high: number;
+}
 
 /**
  * Mean ± std of one config (or group) over seeds. */
@@ -81,6 +115,17 @@ export interface Comparison {
   readonly outcome: Outcome;
   /** What was tested, e.g. `mean 0.91 > 0.88` or `p=0.003 < 0.05`. */
   readonly detail: string;
+  /**
+   * For interval tests: the 95% interval of `left − right` (paired by seed;
+   * thresholds: of `left − bound`), in the metric's own units and direction.
+   */
+  readonly interval?: Interval;
+  /**
+   * For inconclusive interval tests: the number of seeds that would decide
+   * it at the observed mean and spread (`null`: none would, e.g. a zero
+   * difference, or no spread could be estimated).
+   */
+  readonly seedsNeeded?: number | null;
 }
 
 /**
@@ -103,7 +148,9 @@ export interface Comparison {
 export interface CheckResult {
   /** The check as written in the spec. */
   readonly check: Check;
-  /** The check's verdict (`describe` checks always hold). */
+  /** `paper` (part of the verdict) or `extension` (reported beside it). */
+  readonly tag: CheckTag;
+  /** The check's verdict (`describe` checks are always `described`). */
   readonly verdict: Verdict;
   /** Every comparison the check made. */
   readonly comparisons: readonly Comparison[];
@@ -129,7 +176,7 @@ export interface CheckResult {
  * ```
  */
 export interface VerdictReport {
-  /** The overall verdict. */
+  /** The overall verdict, from the `paper` checks only. */
   readonly verdict: Verdict;
   /** Each check's result, in spec order. */
   readonly checks: readonly CheckResult[];
@@ -271,8 +318,49 @@ function _points(rows: readonly StoredRow[], check: Check): _Point[] {
 function _checkVerdict(comparisons: readonly Comparison[]): Verdict {
   if (comparisons.length === 0) return "incomplete";
   if (comparisons.some((c) => c.outcome === "fails")) return "does not hold";
-  if (comparisons.some((c) => c.outcome === "not enough seeds")) return "not enough seeds";
+  if (comparisons.some((c) => c.outcome === "inconclusive")) return "inconclusive";
   return "holds";
+}
+
+/** Signed, formatted as `_fmt`. */
+function _signed(x: number): string {
+  return `${x >= 0 ? "+" : ""}${_fmt(x)}`;
+}
+
+/**
+ * Decides `d` (oriented: positive favours the claim) by its 95% interval;
+ * the reported interval is `sign ·` it (the metric's own direction).
+ */
+function _byInterval(
+  d: readonly number[],
+  sign: number,
+  what: string,
+): Pick<Comparison, "outcome" | "detail" | "interval" | "seedsNeeded"> {
+  const ci = meanInterval(d);
+  if (ci === null) {
+    return {
+      outcome: "inconclusive",
+      detail: `${what}: ${d.length} paired seed(s); an interval needs at least 2`,
+      seedsNeeded: null,
+    };
+  }
+  const interval: Interval = sign > 0
+    ? { n: ci.n, mean: ci.mean, low: ci.low, high: ci.high }
+    : { n: ci.n, mean: -ci.mean, low: -ci.high, high: -ci.low };
+  const text = `${what} ${_signed(interval.mean)} [${_fmt(interval.low)}, ${
+    _fmt(interval.high)
+  }] (95%, n=${ci.n})`;
+  if (ci.low > 0) return { outcome: "holds", detail: text, interval };
+  if (ci.high < 0) return { outcome: "fails", detail: text, interval };
+  const need = seedsToDecide(ci.mean, ci.std);
+  return {
+    outcome: "inconclusive",
+    detail: `${text} contains 0; ${
+      need === null ? "no number of seeds decides it" : `≈${need} seeds would decide it`
+    }`,
+    interval,
+    seedsNeeded: need,
+  };
 }
 
 function _best(check: BestCheck, points: readonly _Point[]): Comparison[] {
@@ -311,7 +399,7 @@ function _best(check: BestCheck, points: readonly _Point[]): Comparison[] {
               group: gl,
               left,
               right,
-              outcome: "not enough seeds",
+              outcome: "inconclusive",
               detail: `needs ${minSeeds} seeds per side; has ${left.n} and ${right.n}`,
             });
           } else {
@@ -333,9 +421,15 @@ function _best(check: BestCheck, points: readonly _Point[]): Comparison[] {
               group: gl,
               left,
               right,
-              outcome: "not enough seeds",
-              detail: `paired-t needs ${Math.max(2, minSeeds)} paired seeds; has ${n}`,
+              outcome: "inconclusive",
+              detail: `${check.test} needs ${
+                Math.max(2, minSeeds)
+              } paired seeds; has ${n} (seeds are paired across methods)`,
+              seedsNeeded: null,
             });
+          } else if (check.test === "paired") {
+            const d = paired.map((p) => sign * (p.value - cv.get(p.seed)!));
+            out.push({ group: gl, left, right, ..._byInterval(d, sign, "paired difference") });
           } else {
             const t = pairedTTest(
               paired.map((p) => sign * p.value),
@@ -345,7 +439,7 @@ function _best(check: BestCheck, points: readonly _Point[]): Comparison[] {
               group: gl,
               left,
               right,
-              outcome: t.p < alpha ? "holds" : "fails",
+              outcome: t.p < alpha ? "holds" : 1 - t.p < alpha ? "fails" : "inconclusive",
               detail: `paired-t (${op}) n=${n} t=${_fmt(t.t)} p=${_fmt(t.p)} vs alpha=${alpha}`,
             });
           }
@@ -392,8 +486,27 @@ function _threshold(check: ThresholdCheck, points: readonly _Point[]): Compariso
       out.push({
         group: left.label,
         left,
-        outcome: "not enough seeds",
+        outcome: "inconclusive",
         detail: `needs ${minSeeds} values; has ${gp.length}`,
+      });
+      continue;
+    }
+    if (check.aggregate === "mean" && gp.length >= 2) {
+      // The 95% interval of the mean against each bound: the worse side decides.
+      const sides = [
+        ...(check.above === undefined ? [] : [{ bound: check.above, sign: 1 }]),
+        ...(check.below === undefined ? [] : [{ bound: check.below, sign: -1 }]),
+      ].map((s) => ({
+        ...s,
+        r: _byInterval(xs.map((x) => s.sign * (x - s.bound)), s.sign, `mean − ${s.bound}`),
+      }));
+      const worst = sides.find((s) => s.r.outcome === "fails") ??
+        sides.find((s) => s.r.outcome === "inconclusive") ?? sides[0];
+      out.push({
+        group: left.label,
+        left,
+        ...worst.r,
+        detail: `mean ${_fmt(agg)} ${bounds}: ${worst.r.detail}`,
       });
       continue;
     }
@@ -438,24 +551,46 @@ function _close(check: CloseCheck, points: readonly _Point[]): Comparison[] {
     const left = _summ(ps, _label(ps[0].config, ownFields));
     const right = _summ(other, _label(other[0].config, ownFields));
     const group = _label(ps[0].config, groupFields);
-    if (left.n < minSeeds || right.n < minSeeds) {
+    const ov = new Map(other.map((p) => [p.seed, p.value]));
+    const d = ps.filter((p) => ov.has(p.seed)).map((p) => p.value - ov.get(p.seed)!);
+    if (left.n < minSeeds || right.n < minSeeds || d.length < 2) {
       out.push({
         group,
         left,
         right,
-        outcome: "not enough seeds",
-        detail: `needs ${minSeeds} seeds per side; has ${left.n} and ${right.n}`,
+        outcome: "inconclusive",
+        detail: `needs ${
+          Math.max(2, minSeeds)
+        } paired seeds; has ${left.n} and ${right.n} (${d.length} paired)`,
+        seedsNeeded: null,
       });
       continue;
     }
-    const diff = Math.abs(left.mean - right.mean);
-    out.push({
-      group,
-      left,
-      right,
-      outcome: diff <= check.tolerance ? "holds" : "fails",
-      detail: `|diff| ${_fmt(diff)} <= ${check.tolerance}`,
-    });
+    const ci = meanInterval(d)!;
+    const tol = check.tolerance;
+    const interval: Interval = { n: ci.n, mean: ci.mean, low: ci.low, high: ci.high };
+    const text = `paired difference ${_signed(ci.mean)} [${_fmt(ci.low)}, ${
+      _fmt(ci.high)
+    }] (95%, n=${ci.n}) within ±${tol}`;
+    if (ci.low >= -tol && ci.high <= tol) {
+      out.push({ group, left, right, outcome: "holds", detail: text, interval });
+    } else if (ci.low > tol || ci.high < -tol) {
+      out.push({ group, left, right, outcome: "fails", detail: text, interval });
+    } else {
+      const margin = Math.abs(ci.mean) < tol ? tol - Math.abs(ci.mean) : Math.abs(ci.mean) - tol;
+      const need = seedsToDecide(margin, ci.std);
+      out.push({
+        group,
+        left,
+        right,
+        outcome: "inconclusive",
+        detail: `${text}: undecided; ${
+          need === null ? "no number of seeds decides it" : `≈${need} seeds would decide it`
+        }`,
+        interval,
+        seedsNeeded: need,
+      });
+    }
   }
   return out;
 }
@@ -487,7 +622,8 @@ export function evaluateCheck(check: Check, rows: readonly StoredRow[]): CheckRe
     : _close(check, points);
   return {
     check,
-    verdict: check.kind === "describe" ? "holds" : _checkVerdict(comparisons),
+    tag: check.tag ?? "paper",
+    verdict: check.kind === "describe" ? "described" : _checkVerdict(comparisons),
     comparisons,
   };
 }
@@ -509,17 +645,85 @@ export function evaluateVerdict(
   missing: number,
 ): VerdictReport {
   const results = checks.map((c) => evaluateCheck(c, rows));
-  const vs = results.filter((r) => r.check.kind !== "describe").map((r) => r.verdict);
+  const vs = results.filter((r) => r.check.kind !== "describe" && r.tag === "paper").map((r) =>
+    r.verdict
+  );
   const verdict: Verdict = missing > 0 || vs.includes("incomplete")
     ? "incomplete"
+    : vs.length === 0
+    ? "described"
     : vs.includes("does not hold")
     ? "does not hold"
-    : vs.includes("not enough seeds")
-    ? "not enough seeds"
-    : vs.length === 0 && results.length > 0
-    ? "described"
+    : vs.includes("inconclusive")
+    ? "inconclusive"
     : "holds";
   return { verdict, checks: results, missing };
+}
+
+/**
+ * One line per comparison of the report's `extension` checks, for printing
+ * beside the verdict: which side is better and by how much, ± the 95%
+ * paired interval's half-width, e.g. `EOI vs fan-in scaling
+ * [activation=relu]: method=fan-in-scaled better by 0.2700 ± 0.0800 (95%
+ * paired, n=6)`; an interval containing 0 is shown as the signed difference
+ * with "inconclusive" and the seeds a decision would need.
+ *
+ * @example
+ * ```ts
+ * import { equal, ok } from "node:assert/strict";
+ * import { evaluateVerdict, extensionLines } from "./verdict.ts";
+ * const row = (cellId: string, method: string, seed: number, acc: number) => ({
+ *   cellId, seed, kind: "train", status: "ok", message: null, config: { method }, result: { testAccuracy: acc },
+ *   wallSeconds: 0, gitCommit: "x", machine: {}, resultsVersion: 1, finishedAt: "",
+ * }) as const;
+ * const rows = [0, 1, 2].flatMap((s) => [row("a", "eoi", s, 0.6 + s / 100), row("b", "fis", s, 0.9 + s / 90)]);
+ * const report = evaluateVerdict([{ kind: "best", tag: "extension", label: "EOI vs FIS", metric: "testAccuracy",
+ *   best: { method: "eoi" }, among: { method: "fis" }, test: "paired" }], rows, 0);
+ * equal(report.verdict, "described"); // no paper check
+ * ok(extensionLines(report)[0].startsWith("EOI vs FIS: method=fis better by 0.30"));
+ * ```
+ */
+export function extensionLines(report: VerdictReport): string[] {
+  const out: string[] = [];
+  for (const c of report.checks) {
+    if (c.tag !== "extension" || c.check.kind === "describe") continue;
+    const label = c.check.label ?? describeCheck(c.check);
+    if (c.comparisons.length === 0) out.push(`${label}: no rows to compare`);
+    for (const m of c.comparisons) {
+      const where = m.group === "" || m.group === "(all)" || m.group === m.left.label
+        ? ""
+        : ` [${m.group}]`;
+      const iv = m.interval;
+      if (iv === undefined) {
+        out.push(`${label}${where}: ${m.outcome} (${m.detail})`);
+        continue;
+      }
+      const half = (iv.high - iv.low) / 2;
+      const center = (iv.high + iv.low) / 2;
+      const paired = `95% paired, n=${iv.n}`;
+      if (m.outcome === "inconclusive" || m.right === undefined || c.check.kind === "close") {
+        const need = m.seedsNeeded === undefined || m.seedsNeeded === null
+          ? ""
+          : `; ≈${m.seedsNeeded} seeds would decide`;
+        const vs = m.right === undefined ? "" : ` ${m.left.label} − ${m.right.label}`;
+        out.push(
+          `${label}${where}:${vs} ${_signed(center)} ± ${
+            _fmt(half)
+          } (${paired}) → ${m.outcome}${need}`,
+        );
+        continue;
+      }
+      const lower = c.check.kind === "best" &&
+        (c.check.lowerIsBetter === true || c.check.distanceTo !== undefined);
+      const leftBetter = lower ? center < 0 : center > 0;
+      out.push(
+        `${label}${where}: ${leftBetter ? m.left.label : m.right.label} better by ${
+          _fmt(Math.abs(center))
+        } ± ${_fmt(half)} (${paired})`,
+      );
+    }
+  }
+  return out;
 }
 
 /**

@@ -140,6 +140,14 @@ const _ENTRIES: readonly AllocationEntry[] = [
     needsBatch: true,
   },
   {
+    name: "snip-nll",
+    description:
+      "SNIP scored as the EOI authors' code does: |θ ⊙ ∂L/∂θ| with L = mean(−z_y), the negated raw logit of the true class (F.nll_loss on logits), global top-k",
+    paper: "Lee et al., ICLR 2019, as in Nowak et al.'s code (sparselearning/snip_and_grasp.py)",
+    score: (r) => _scoreNetwork(r, "snip-nll", (net, batch) => snip(net, batch, r.density, "nll")),
+    needsBatch: true,
+  },
+  {
     name: "grasp",
     description:
       "Pruning at init by gradient signal preservation −θ ⊙ Hg (Hessian-gradient product), keeping the lowest scores",
@@ -167,7 +175,7 @@ const _BY_NAME: ReadonlyMap<string, AllocationEntry> = new Map(_ENTRIES.map((e) 
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { allocations } from "./allocations.ts";
- * deepEqual(allocations().map((a) => a.name).slice(-3), ["snip", "grasp", "synflow"]);
+ * deepEqual(allocations().map((a) => a.name).slice(-4), ["snip", "snip-nll", "grasp", "synflow"]);
  * ```
  */
 export function allocations(): AllocationEntry[] {

@@ -2,6 +2,13 @@
  * SNIP (Lee et al., ICLR 2019): connection sensitivity `|θ ⊙ ∂L/∂θ|` of the
  * dense network on one mini-batch, then a global top-k.
  *
+ * Two losses: `cross-entropy` (SNIP's own paper: the training loss; the
+ * default) and `nll`, what the EOI authors' code scores with
+ * (woocash2/sparser-better-deeper-stronger, `sparselearning/snip_and_grasp.py`,
+ * `SNIP(..., loss="logsoftmax")` calls `F.nll_loss(outputs, targets)`, and
+ * their MLPs return raw logits): `L = mean_n(−z_{n,y_n})`, the negated logit of
+ * the true class, with no softmax. The two rank connections differently.
+ *
  * @module
  */
 
@@ -10,10 +17,42 @@ import { type Batch, crossEntropy, type Network } from "../nn/mod.ts";
 import { globalTopK } from "./global_mask.ts";
 
 /**
- * Per-layer SNIP scores `|θ ⊙ ∂L/∂θ|` (float64 copies, kernel layout), L the
- * mean cross-entropy of the network's logits on `batch`. Entries outside the
- * network's masks score 0.
+ * The loss SNIP differentiates: `cross-entropy` (mean softmax cross-entropy of
+ * the logits) or `nll` (mean of `−z_y`, the true class's raw logit negated,
+ * as `F.nll_loss` on logits computes it).
  *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { SNIP_LOSSES } from "./snip.ts";
+ * deepEqual(SNIP_LOSSES, ["cross-entropy", "nll"]);
+ * ```
+ */
+export type SnipLoss = "cross-entropy" | "nll";
+
+/**
+ * The accepted SNIP losses, the default first.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { SNIP_LOSSES } from "./snip.ts";
+ * equal(SNIP_LOSSES[0], "cross-entropy");
+ * ```
+ */
+export const SNIP_LOSSES: readonly SnipLoss[] = ["cross-entropy", "nll"];
+
+/** `mean_n(−z_{n,y_n})` for one-hot `y`. */
+function _nll(logits: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(logits, y), 1)));
+}
+
+/**
+ * Per-layer SNIP scores `|θ ⊙ ∂L/∂θ|` (float64 copies, kernel layout), L the
+ * `loss` (default `cross-entropy`, see {@linkcode SnipLoss}) of the network's
+ * logits on `batch`. Entries outside the network's masks score 0.
+ *
+ * @throws {RangeError} for an unknown loss.
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
@@ -36,9 +75,19 @@ import { globalTopK } from "./global_mask.ts";
  * net.dispose();
  * ```
  */
-export async function snipScores(network: Network, batch: Batch): Promise<Float64Array[]> {
+export async function snipScores(
+  network: Network,
+  batch: Batch,
+  loss: SnipLoss = "cross-entropy",
+): Promise<Float64Array[]> {
+  if (!SNIP_LOSSES.includes(loss)) {
+    throw new RangeError(
+      `snipScores: loss must be one of ${SNIP_LOSSES.join(", ")}; got ${JSON.stringify(loss)}`,
+    );
+  }
+  const lossOf = loss === "nll" ? _nll : crossEntropy;
   const grads = tf.tidy(() =>
-    tf.grads((...ks: tf.Tensor[]) => crossEntropy(network.apply(batch.x, ks), batch.y))(
+    tf.grads((...ks: tf.Tensor[]) => lossOf(network.apply(batch.x, ks), batch.y))(
       network.kernels,
     )
   );
@@ -55,8 +104,9 @@ export async function snipScores(network: Network, batch: Batch): Promise<Float6
 }
 
 /**
- * SNIP masks: the global top `round(density · Σ sizes)` SNIP scores (exact
- * count, ties by position; see `globalTopK`). Layers may be emptied.
+ * SNIP masks: the global top `round(density · Σ sizes)` SNIP scores under
+ * `loss` (exact count, ties by position; see `globalTopK`). Layers may be
+ * emptied.
  *
  * @throws {RangeError} if `density` is outside (0, 1] or a score is NaN.
  * @example
@@ -83,6 +133,7 @@ export async function snip(
   network: Network,
   batch: Batch,
   density: number,
+  loss: SnipLoss = "cross-entropy",
 ): Promise<Uint8Array[]> {
-  return globalTopK(await snipScores(network, batch), density);
+  return globalTopK(await snipScores(network, batch, loss), density);
 }

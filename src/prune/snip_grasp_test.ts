@@ -108,3 +108,75 @@ Deno.test("graspScores() rejects a non-positive temperature; snip() a bad densit
   await rejects(snip(a, b, 0), /density/);
   a.dispose();
 });
+
+Deno.test("snipScores: nll scores |w · ∂(mean −z_y)/∂w|, cross-entropy |w · ∂CE/∂w| (analytic, linear MLP)", async () => {
+  // logits = (x·W0)·W1 for a linear one-hidden-layer MLP without biases.
+  const config: ModelConfig = {
+    architecture: "mlp",
+    inputShape: [1, 1, 3],
+    depth: 1,
+    width: 4,
+    classes: 3,
+    activation: "linear",
+  };
+  const rng = stream(5, "test/snip-nll");
+  const w0 = Float32Array.from({ length: 12 }, () => rng.normal());
+  const w1 = Float32Array.from({ length: 12 }, () => rng.normal());
+  const network = buildNetwork(config, [
+    { weights: w0, mask: new Uint8Array(12).fill(1) },
+    { weights: w1, mask: new Uint8Array(12).fill(1) },
+  ]);
+  const n = 5;
+  const xs = Float32Array.from({ length: n * 3 }, () => rng.normal());
+  const labels = [0, 2, 1, 2, 0];
+  const y = Float32Array.from(
+    { length: n * 3 },
+    (_, i) => labels[Math.floor(i / 3)] === i % 3 ? 1 : 0,
+  );
+  const b = { x: tf.tensor4d(xs, [n, 1, 1, 3]), y: tf.tensor2d(y, [n, 3]) };
+  // dL/dz per example and class, for each loss, in float64.
+  const h = (k: number, j: number) =>
+    xs[k * 3] * w0[j] + xs[k * 3 + 1] * w0[4 + j] + xs[k * 3 + 2] * w0[8 + j];
+  const z = (k: number, c: number) => [0, 1, 2, 3].reduce((s, j) => s + h(k, j) * w1[j * 3 + c], 0);
+  const dz = {
+    "nll": (k: number, c: number) => -y[k * 3 + c] / n,
+    "cross-entropy": (k: number, c: number) => {
+      const e = [0, 1, 2].map((q) => Math.exp(z(k, q)));
+      const sum = e[0] + e[1] + e[2];
+      return (e[c] / sum - y[k * 3 + c]) / n;
+    },
+  };
+  const got: Record<string, Float64Array[]> = {};
+  for (const loss of ["nll", "cross-entropy"] as const) {
+    const g = dz[loss];
+    // ∂L/∂W1[j,c] = Σ_k h_kj g_kc; ∂L/∂W0[i,j] = Σ_k x_ki Σ_c W1[j,c] g_kc.
+    const want1 = Array.from({ length: 12 }, (_, e) => {
+      const j = Math.floor(e / 3), c = e % 3;
+      let s = 0;
+      for (let k = 0; k < n; k++) s += h(k, j) * g(k, c);
+      return Math.abs(w1[e] * s);
+    });
+    const want0 = Array.from({ length: 12 }, (_, e) => {
+      const i = Math.floor(e / 4), j = e % 4;
+      let s = 0;
+      for (let k = 0; k < n; k++) {
+        for (let c = 0; c < 3; c++) s += xs[k * 3 + i] * w1[j * 3 + c] * g(k, c);
+      }
+      return Math.abs(w0[e] * s);
+    });
+    const [s0, s1] = await snipScores(network, b, loss);
+    got[loss] = [s0, s1];
+    for (let e = 0; e < 12; e++) {
+      ok(Math.abs(s0[e] - want0[e]) < 1e-5 * (1 + want0[e]), `${loss} layer 0 entry ${e}`);
+      ok(Math.abs(s1[e] - want1[e]) < 1e-5 * (1 + want1[e]), `${loss} layer 1 entry ${e}`);
+    }
+  }
+  notDeepEqual(got["nll"], got["cross-entropy"]);
+  deepEqual(await snipScores(network, b), got["cross-entropy"]); // the default
+  await rejects(
+    () => snipScores(network, b, "mse" as never),
+    /loss must be one of cross-entropy, nll; got "mse"/,
+  );
+  tf.dispose([b.x, b.y]);
+  network.dispose();
+});

@@ -1,0 +1,237 @@
+/**
+ * A cost model of a grid's jobs, to print an estimate of the wall time before
+ * a run starts: multiply-adds × steps, calibrated by measured constants.
+ *
+ * For a training job, with `F` the forward multiply-adds of one example (each
+ * kernel entry once per output position; only kept entries on the simd
+ * engine, whose sparse kernels touch only them, every entry on tfjs; DCT+S
+ * layers add their dense frozen offset to the kept entries; conv
+ * multiply-adds weighted by `convFactor`, which they cost more per
+ * multiply-add than dense ones) and `U` the hidden units the activation runs
+ * over (units × positions):
+ *
+ * ```
+ * seconds = steps · (batch · (3F · perMacTrain + U · perUnit) + perStep)
+ *         + evaluated · (F · perMacEval + U · perUnit)
+ *         + perJob + init
+ * ```
+ *
+ * where `evaluated` counts the validation examples of every finished epoch
+ * and the test examples, and `init` is, for `approx-isometry`, its 10,000
+ * refinement steps (1,000 from 1000 layers) of `Σ 2·p·(d·q)² + 2·q²`
+ * scalar operations per step over its sparse layers (`p`, `q` the larger and
+ * smaller side, `d` the layer's density; the refinement's sparse Gram and
+ * gradient) at `perIsoOp` seconds each, else 0.
+ * Per-layer densities come from the allocation (`uniform` for the score
+ * allocations, whose per-layer split is only known after scoring). A measure
+ * job costs `perMeasure` seconds. The constants are calibrated on the 2-core
+ * reference machine from stored `wallSeconds` (see {@linkcode COST_CONSTANTS});
+ * the estimate is for one process running the jobs one after another.
+ *
+ * @module
+ */
+
+import { type Cell, modelConfigOf, VALIDATION_FRACTION } from "../cell/mod.ts";
+import {
+  allocateDensities,
+  DENSITY_ALLOCATIONS,
+  type DensityAllocation,
+  kernelSize,
+} from "../init/mod.ts";
+import { layerShapes } from "../nn/mod.ts";
+import type { Job } from "../cell/mod.ts";
+
+/**
+ * The calibrated constants of the cost model (seconds per unit of work).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { COST_CONSTANTS } from "./cost.ts";
+ * ok(COST_CONSTANTS.perMacTrain > 0);
+ * ```
+ */
+export interface CostConstants {
+  /** Seconds per training multiply-add (forward, backward and update of one kept weight on one example, counted as 3 multiply-adds). */
+  readonly perMacTrain: number;
+  /** Seconds per evaluation multiply-add. */
+  readonly perMacEval: number;
+  /** Seconds per hidden unit and example (activation, bias, loss). */
+  readonly perUnit: number;
+  /** Seconds per optimiser step beyond the multiply-adds. */
+  readonly perStep: number;
+  /** Seconds per training job (dataset split, initialization, metrics at init). */
+  readonly perJob: number;
+  /** Seconds per measure job. */
+  readonly perMeasure: number;
+  /** Weight of a conv layer's multiply-add relative to a dense layer's. */
+  readonly convFactor: number;
+  /** Seconds per scalar operation of approximate isometry's refinement. */
+  readonly perIsoOp: number;
+}
+
+/**
+ * Constants measured on the reference machine (2-core AMD EPYC VM, Deno
+ * 2.9.6, wasm backend, simd engine), fitted by non-negative least squares to
+ * the `wallSeconds` of 94 stored training rows (quick-preset MLPs of depth 5
+ * to 50, DCT+S, 8- and 16-layer CNNs) measured while the machine was shared
+ * (load average 5–9 on 2 cores). Expect ±50%, and less on an idle machine.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { COST_CONSTANTS } from "./cost.ts";
+ * ok(COST_CONSTANTS.perMacEval < COST_CONSTANTS.perMacTrain * 3);
+ * ```
+ */
+export const COST_CONSTANTS: CostConstants = Object.freeze({
+  perMacTrain: 2.5e-10,
+  perMacEval: 2.5e-10,
+  perUnit: 6e-8,
+  perStep: 0,
+  perJob: 0.3,
+  perMeasure: 0.05,
+  convFactor: 2.6,
+  perIsoOp: 2.4e-9,
+});
+
+/**
+ * The work of one job, in the units of {@linkcode CostConstants}.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { jobWork } from "./cost.ts";
+ * const w = jobWork({ kind: "measure", config: { measure: "exactness", method: "eoi",
+ *   shape: { kind: "dense", inFeatures: 4, outFeatures: 4 }, density: 0.5, activation: "tanh" } });
+ * equal(w.measure, 1);
+ * ```
+ */
+export interface JobWork {
+  /** Training multiply-adds (3 per kept weight and example). */
+  readonly macTrain: number;
+  /** Evaluation multiply-adds. */
+  readonly macEval: number;
+  /** Hidden units × examples, training and evaluation. */
+  readonly units: number;
+  /** Optimiser steps. */
+  readonly steps: number;
+  /** Scalar operations of approximate isometry's refinement (0 for other methods). */
+  readonly isoOps: number;
+  /** 1 for a training job. */
+  readonly jobs: number;
+  /** 1 for a measure job. */
+  readonly measure: number;
+}
+
+const _IMAGE: readonly [number, number, number] = [28, 28, 1];
+const _TRAIN_SIZE = 60000;
+const _TEST_SIZE = 10000;
+
+/**
+ * The work of one cell's job (see the module doc). Datasets are the suite's
+ * 28×28 ten-class ones (60,000 training and 10,000 test images; `synthetic`
+ * is counted as if it were as large).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { jobWork } from "./cost.ts";
+ * const w = jobWork({ kind: "train", config: {
+ *   dataset: "mnist", architecture: "mlp", depth: 1, width: 10, activation: "tanh",
+ *   method: "kaiming", allocation: "uniform", density: 1, epochs: 1, steps: 2, batchSize: 4,
+ *   learningRate: 0.01, momentum: 0.9, weightDecay: 0, biasVariance: 0, ablation: "none",
+ *   trainExamples: 8, evaluationExamples: 5 } });
+ * equal(w.steps, 2);
+ * equal(w.macTrain, 2 * 4 * 3 * (784 * 10 + 10 * 10)); // steps · batch · 3F
+ * equal(w.macEval, (5 + 5) * (784 * 10 + 10 * 10)); // one epoch's validation + the test subset
+ * ```
+ */
+export function jobWork(cell: Cell, constants: CostConstants = COST_CONSTANTS): JobWork {
+  if (cell.kind === "measure") {
+    return { macTrain: 0, macEval: 0, units: 0, steps: 0, isoOps: 0, jobs: 0, measure: 1 };
+  }
+  const c = cell.config;
+  const model = modelConfigOf({ ...c, seed: 0 }, _IMAGE, 10);
+  const shapes = layerShapes(model);
+  const sparse = c.engine === "simd";
+  const allocation: DensityAllocation = (DENSITY_ALLOCATIONS as readonly string[]).includes(
+      c.allocation,
+    )
+    ? c.allocation as DensityAllocation
+    : "uniform";
+  const densities = c.density >= 1
+    ? shapes.map(() => 1)
+    : allocateDensities(allocation, shapes, c.density);
+  const positions = c.architecture === "cnn" ? _IMAGE[0] * _IMAGE[1] : 1;
+  let forward = 0, units = 0, iso = 0;
+  shapes.forEach((s, l) => {
+    const size = kernelSize(s);
+    const times = s.kind === "conv" ? positions : 1;
+    const kept = c.method === "dct-plus-sparse" ? 1 + densities[l] : sparse ? densities[l] : 1;
+    forward += size * times * kept * (s.kind === "conv" ? constants.convFactor : 1);
+    if (l < shapes.length - 1) {
+      units += (s.kind === "dense" ? s.outFeatures : s.outChannels) * times;
+    }
+    const fanIn = s.kind === "dense" ? s.inFeatures : s.inChannels * s.kernelHeight * s.kernelWidth;
+    const fanOut = s.kind === "dense" ? s.outFeatures : s.outChannels;
+    const p = Math.max(fanIn, fanOut), q = Math.min(fanIn, fanOut);
+    if (densities[l] < 1) iso += 2 * p * (densities[l] * q) ** 2 + 2 * q * q;
+  });
+  const validation = Math.round(_TRAIN_SIZE * VALIDATION_FRACTION);
+  const trainN = Math.min(c.trainExamples ?? Infinity, _TRAIN_SIZE - validation);
+  const perEpoch = Math.ceil(trainN / c.batchSize);
+  const steps = c.steps ?? c.epochs * perEpoch;
+  const epochs = Math.floor(steps / perEpoch);
+  const evaluated = epochs * Math.min(validation, c.evaluationExamples ?? Infinity) +
+    Math.min(_TEST_SIZE, c.evaluationExamples ?? Infinity);
+  const isoSteps = c.method === "approx-isometry" ? (c.depth + 1 >= 1000 ? 1000 : 10000) : 0;
+  return {
+    macTrain: steps * c.batchSize * 3 * forward,
+    macEval: evaluated * forward,
+    units: (steps * c.batchSize + evaluated) * units,
+    steps,
+    isoOps: isoSteps * iso,
+    jobs: 1,
+    measure: 0,
+  };
+}
+
+/**
+ * Estimated seconds of one job under `constants`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { estimateJobSeconds } from "./cost.ts";
+ * const cell = { kind: "measure", config: { measure: "timing", method: "eoi",
+ *   shape: { kind: "dense", inFeatures: 4, outFeatures: 4 }, density: 0.5, activation: "tanh" } } as const;
+ * const zero = { perMacTrain: 0, perMacEval: 0, perUnit: 0, perStep: 0, perJob: 0, convFactor: 1, perIsoOp: 0 };
+ * equal(estimateJobSeconds(cell, { ...zero, perMeasure: 2 }), 2);
+ * ```
+ */
+export function estimateJobSeconds(cell: Cell, constants: CostConstants = COST_CONSTANTS): number {
+  const w = jobWork(cell, constants);
+  return w.macTrain * constants.perMacTrain + w.macEval * constants.perMacEval +
+    w.units * constants.perUnit + w.steps * constants.perStep + w.jobs * constants.perJob +
+    w.measure * constants.perMeasure + w.isoOps * constants.perIsoOp;
+}
+
+/**
+ * Estimated seconds of running `jobs` one after another.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { estimateSeconds } from "./cost.ts";
+ * equal(estimateSeconds([]), 0);
+ * ```
+ */
+export function estimateSeconds(
+  jobs: readonly Pick<Job, "cell">[],
+  constants: CostConstants = COST_CONSTANTS,
+): number {
+  let s = 0;
+  for (const j of jobs) s += estimateJobSeconds(j.cell, constants);
+  return s;
+}

@@ -1,0 +1,94 @@
+import { equal, ok } from "node:assert/strict";
+import type { TrainCell } from "../cell/mod.ts";
+import { COST_CONSTANTS, estimateJobSeconds, estimateSeconds, jobWork } from "./cost.ts";
+import { expandGrid } from "./expand.ts";
+import { loadReproductions } from "./catalog.ts";
+
+const base: TrainCell["config"] = {
+  dataset: "mnist",
+  architecture: "mlp",
+  depth: 2,
+  width: 100,
+  activation: "tanh",
+  method: "eoi",
+  allocation: "uniform",
+  density: 0.5,
+  epochs: 2,
+  batchSize: 100,
+  learningRate: 0.01,
+  momentum: 0.9,
+  weightDecay: 1e-4,
+  biasVariance: 0,
+  ablation: "none",
+};
+const train = (over: Partial<TrainCell["config"]>): TrainCell => ({
+  kind: "train",
+  config: { ...base, ...over },
+});
+const FORWARD = 784 * 100 + 100 * 100 + 100 * 10;
+
+Deno.test("jobWork: epochs of the 54,000-example training split, validation per epoch, the test set", () => {
+  const w = jobWork(train({ engine: "tfjs" }));
+  equal(w.steps, 2 * 540);
+  equal(w.macTrain, 2 * 540 * 100 * 3 * FORWARD);
+  equal(w.macEval, (2 * 6000 + 10000) * FORWARD);
+  equal(w.units, (2 * 540 * 100 + 2 * 6000 + 10000) * 200);
+  equal(w.jobs, 1);
+});
+
+Deno.test("jobWork: the simd engine counts kept weights only; tfjs every entry; DCT+S adds its dense offset", () => {
+  const dense = jobWork(train({ engine: "tfjs" })).macTrain;
+  equal(jobWork(train({ engine: "simd" })).macTrain, dense / 2);
+  equal(jobWork(train({ engine: "simd", method: "dct-plus-sparse" })).macTrain, dense * 1.5);
+  // uniform-skip keeps the non-square first and last layers dense.
+  const skip = jobWork(train({ engine: "simd", allocation: "uniform-skip" })).macTrain;
+  equal(skip, 2 * 540 * 100 * 3 * (784 * 100 + 100 * 100 * 0.5 + 100 * 10));
+});
+
+Deno.test("jobWork: a CNN layer counts every output position; approx-isometry adds its refinement", () => {
+  const cnnCell = train({ architecture: "cnn", depth: 1, width: 8, steps: 1, batchSize: 1 });
+  const cnn = jobWork(cnnCell, { ...COST_CONSTANTS, convFactor: 1 });
+  equal(cnn.steps, 1);
+  // depth 1: one 3×3 conv 1→8 at every one of the 784 positions, then the dense 8→10 head.
+  equal(cnn.macTrain, 3 * (784 * 9 * 8 + 8 * 10));
+  const weighted = jobWork(cnnCell, { ...COST_CONSTANTS, convFactor: 2 }).macTrain;
+  equal(weighted, 3 * (2 * 784 * 9 * 8 + 8 * 10));
+  equal(jobWork(train({ method: "pruned-orthogonal" })).isoOps, 0);
+  // 10,000 steps over the three sparse layers at density 0.5 (p, q = larger, smaller side).
+  const op = (p: number, q: number) => 2 * p * (0.5 * q) ** 2 + 2 * q * q;
+  equal(
+    jobWork(train({ method: "approx-isometry" })).isoOps,
+    10000 * (op(784, 100) + op(100, 100) + op(100, 10)),
+  );
+});
+
+Deno.test("estimateJobSeconds is the constants' weighted sum of the work; estimateSeconds adds jobs", () => {
+  const cell = train({ engine: "simd" });
+  const w = jobWork(cell);
+  const c = COST_CONSTANTS;
+  const want = w.macTrain * c.perMacTrain + w.macEval * c.perMacEval + w.units * c.perUnit +
+    w.steps * c.perStep + c.perJob + w.isoOps * c.perIsoOp;
+  ok(Math.abs(estimateJobSeconds(cell) - want) < 1e-9 * want);
+  equal(estimateSeconds([{ cell }, { cell }]), 2 * estimateJobSeconds(cell));
+  const measure = {
+    kind: "measure",
+    config: {
+      measure: "exactness",
+      method: "eoi",
+      shape: { kind: "dense", inFeatures: 8, outFeatures: 8 },
+      density: 0.5,
+      activation: "tanh",
+    },
+  } as const;
+  equal(estimateJobSeconds(measure), c.perMeasure);
+});
+
+Deno.test("every committed reproduction's standard preset is estimated at most 2 h on one process", async () => {
+  let total = 0;
+  for (const spec of await loadReproductions([])) {
+    const s = estimateSeconds(expandGrid(spec, "standard").jobs);
+    ok(Number.isFinite(s) && s > 0, spec.name);
+    total += s;
+  }
+  ok(total < 2 * 3600, `standard preset estimated at ${total} s`);
+});
