@@ -148,7 +148,7 @@ function _applyFactor(
  *   dimension), `haarOrthogonal(streams("weights"), in, out)`.
  * - Conv, `conv: "block"` (default): Xiao et al.'s block-orthogonal kernel
  *   ({@linkcode blockOrthogonalKernel}, stream `"weights"`), the conv baseline
- *   METHODS.md names for the EOI paper; with circular padding the unpruned
+ *   the EOI paper (Nowak et al., ICML 2024) compares against; with circular padding the unpruned
  *   layer is an exact isometry.
  * - Conv, `conv: "flat"`: Haar orthogonal over the `(kh·kw·cin) × cout` map
  *   in tfjs layout (the transpose of the `cout × cin·kh·kw` map approximate

@@ -5,7 +5,7 @@
  * the sparse-aware per-unit fan-in scaling of Evci et al. (AAAI 2022) and the
  * layer-scaled variant it is compared with.
  *
- * Conventions (see METHODS.md, "Sparse-aware initialization"):
+ * Conventions (Evci et al., AAAI 2022, Sec. 3):
  *
  * - The variance numerator ("scale") is 2 for ReLU and 1 for tanh, hard-tanh
  *   and linear ({@linkcode activationScale}), unless the builder fixes
@@ -78,7 +78,7 @@ const DISTRIBUTIONS: readonly Distribution[] = ["normal", "uniform"];
 
 /**
  * The default variance numerator for an activation: 2 for ReLU (He et al.),
- * 1 for tanh, hard-tanh and linear (METHODS.md's convention; not the 5/3
+ * 1 for tanh, hard-tanh and linear (this suite's convention, as in Evci et al.; not the 5/3
  * tanh gain of PyTorch).
  *
  * @example

@@ -9,13 +9,13 @@
  * in the paper is `A = Mᵀ` (`cout × cin·kh·kw` for a conv). The Gram of the
  * smaller side is `MᵀM` (`q × q`) when `q ≤ p`, else `MMᵀ` (`p × p`).
  *
- * Loss per layer (METHODS.md): `‖E‖_F` with `E = G − σ_w²·I` (not squared),
+ * Loss per layer (the EOI paper's approximate-isometry baseline, Nowak et al. ICML 2024): `‖E‖_F` with `E = G − σ_w²·I` (not squared),
  * gradient `2·E·A/‖E‖` restricted to the mask; option `loss: "squared"` uses
  * `‖E‖_F²` (gradient `4·E·A`), the form most re-implementations use (as an
  * MSE). Layers are independent. Work per step is `Σ_rows nnz_row²` of the
  * tall orientation (sparse rows), not `p·q²`.
  *
- * Choice beyond METHODS.md: the non-squared norm's gradient does not vanish
+ * Choice beyond the paper: the non-squared norm's gradient does not vanish
  * at the optimum, so plain SGD at lr 0.1 ends up oscillating at an error of
  * roughly `lr`-size; the error is computed at every step anyway, so the
  * iterate with the lowest error is returned (not necessarily the last one).
@@ -45,7 +45,7 @@ export interface ApproxIsometryOptions {
   readonly learningRate?: number;
   /** Target Gram scale σ_w² (default 1). */
   readonly target?: number;
-  /** `"frobenius"` = ‖E‖_F (default, METHODS.md) or `"squared"` = ‖E‖_F². */
+  /** `"frobenius"` = ‖E‖_F (default, as the paper states it) or `"squared"` = ‖E‖_F². */
   readonly loss?: "frobenius" | "squared";
 }
 
