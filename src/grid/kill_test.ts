@@ -246,14 +246,18 @@ Deno.test("real cells under ≥ 20 random SIGKILLs and some SIGINTs, on 1 and 2 
   } finally {
     // A worker whose parent was killed during its startup may still open the store for a moment
     // (it sees its stdin closed and stops before running anything): retry the removal.
-    for (let attempt = 0;; attempt++) {
-      try {
-        await Deno.remove(dir, { recursive: true });
-        break;
-      } catch (e) {
-        if (attempt >= 50) throw e;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    await _removeWithRetry(dir);
   }
 });
+
+/** Removes `dir`, retrying for up to 10 s while a stopping worker still holds files in it. */
+async function _removeWithRetry(dir: string): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await Deno.remove(dir, { recursive: true });
+    } catch (e) {
+      if (attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
