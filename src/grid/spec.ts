@@ -546,16 +546,6 @@ const _AXIS_KEYS = [
   "measures",
   "shapes",
 ];
-const _FIXED_KEYS = [
-  "batchSize",
-  "learningRate",
-  "momentum",
-  "weightDecay",
-  "weightVariance",
-  "biasVariance",
-  "repeats",
-  "normalization",
-];
 /** The `fixed` keys that are cell config fields (checked by the cells' rules). */
 const _CELL_FIXED_KEYS = [
   "batchSize",
@@ -565,6 +555,7 @@ const _CELL_FIXED_KEYS = [
   "weightVariance",
   "biasVariance",
 ];
+const _FIXED_KEYS = [..._CELL_FIXED_KEYS, "repeats", "normalization"];
 
 function _axes(
   v: _V,
