@@ -39,7 +39,7 @@ const CASES: readonly _Case[] = [
   [
     ["reproduce", "--preset", "huge", ...STORE],
     EXIT.USAGE,
-    /^error: option '--preset <name>' argument 'huge' is invalid\. Allowed choices are quick, paper\.$/,
+    /^error: option '--preset <name>' argument 'huge' is invalid\. Allowed choices are quick, standard, paper\.$/,
   ],
   [
     ["reproduce", "--seeds", "x", ...STORE],
