@@ -27,7 +27,9 @@ import { defaultCellConfig } from "./config.ts";
 /**
  * Version of everything that changes results; part of every cell id.
  * 1: the first stored results (images `x/255`). 2: images standardised by
- * default (`normalization`, see `CellConfig`).
+ * default (`normalization`, see `CellConfig`). 3: on the simd engine the
+ * metrics at initialization (Jacobian, gradient norm, logits) run on the
+ * engine too, not on tfjs (values within float32 rounding of before).
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ import { defaultCellConfig } from "./config.ts";
  * ok(payload.endsWith(`"version":${RESULTS_VERSION}}`));
  * ```
  */
-export const RESULTS_VERSION = 2;
+export const RESULTS_VERSION = 3;
 
 /**
  * A training cell's config: a full {@linkcode CellConfig} without its seed.

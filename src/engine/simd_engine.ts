@@ -80,6 +80,54 @@ export interface SimdEngineOptions extends EngineSgd {
   readonly profile?: Map<string, number>;
   /** The profile's clock in milliseconds (default `performance.now`; e.g. CPU time on a busy machine). */
   readonly clock?: () => number;
+  /**
+   * Also build what {@linkcode SimdEngine.inputGradient} needs (the first
+   * layer's transposed lists and an input-gradient buffer). Default false:
+   * training never computes the first layer's input gradient.
+   */
+  readonly inputGradient?: boolean;
+}
+
+/**
+ * A simd {@linkcode StepEngine} that also exposes the passes the metrics at
+ * initialization need (no update, no state change): the logits, the
+ * gradient of the mean cross-entropy w.r.t. every kernel, and the gradient
+ * of one logit summed over the batch w.r.t. the input (one row of every
+ * example's input–output Jacobian).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { createSimdEngine } from "./simd_engine.ts";
+ * // A linear 2-2-2 MLP: logits = x·K0·K1, so ∂logit_k/∂x is column k of K0·K1.
+ * const engine = createSimdEngine({
+ *   config: { architecture: "mlp", inputShape: [1, 1, 2], depth: 1, width: 2, classes: 2, activation: "linear" },
+ *   layers: [
+ *     { weights: Float32Array.of(3, 0, 0, 1), mask: new Uint8Array(4).fill(1) },
+ *     { weights: Float32Array.of(1, 0, 0, 2), mask: new Uint8Array(4).fill(1) },
+ *   ],
+ * }, { momentum: 0, weightDecay: 0, batchSize: 1, inputGradient: true });
+ * const [g0, g1] = engine.inputGradients(Float32Array.of(5, 7));
+ * ok(g0[0] === 3 && g0[1] === 0 && g1[0] === 0 && g1[1] === 2);
+ * engine.dispose();
+ * ```
+ */
+export interface SimdEngine extends StepEngine {
+  /** Logits of `n` images (example-major, `n × classes`). */
+  logits(images: Float32Array, n: number): Float32Array;
+  /**
+   * Gradient of the batch's mean softmax cross-entropy w.r.t. every kernel,
+   * in the network's (tfjs) layout; entries the engine does not store (those
+   * of a sparse layer outside its mask) are 0.
+   */
+  kernelGradients(batch: EngineBatch): Float32Array[];
+  /**
+   * For each class `k`, the gradient of `Σ_n logits[n, k]` w.r.t. the `n`
+   * input images (`n · h·w·c`, image-major, `(h, w, c)` order): row `k` of
+   * every example's input–output Jacobian (one forward pass, one backward
+   * pass per class). Needs the engine built with `inputGradient: true`.
+   */
+  inputGradients(images: Float32Array): Float32Array[];
 }
 
 /** Runtime state of one kernel layer (byte addresses into the arena). */
@@ -150,10 +198,11 @@ const _DERIVATIVE_EPI = {
  * engine.dispose();
  * ```
  */
-export function createSimdEngine(network: SimdNetwork, options: SimdEngineOptions): StepEngine {
+export function createSimdEngine(network: SimdNetwork, options: SimdEngineOptions): SimdEngine {
   const { config } = network;
   const { momentum, weightDecay, batchSize } = options;
   const nesterov = options.nesterov ?? true;
+  const withInputGradient = options.inputGradient === true;
   if (typeof momentum !== "number" || !(momentum >= 0 && momentum < 1)) {
     throw new RangeError(`createSimdEngine: momentum must be in [0, 1); got ${momentum}`);
   }
@@ -200,7 +249,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     const pattern = dct ? new Uint8Array(size).fill(1) : mask;
     return planLayer(shape, pattern, {
       dense: shape.kind === "dense" && (dct || kept >= DENSE_MIN_DENSITY * size),
-      transposed: l > 0,
+      transposed: l > 0 || withInputGradient,
       geometry: shape.kind === "conv" ? image : undefined,
     });
   });
@@ -220,6 +269,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   );
   const rPooled = conv ? need(plans[L - 1].ins * bpMax) : -1;
   const rPooledGrad = conv ? need(plans[L - 1].ins * bpMax) : -1;
+  const rInputGrad = withInputGradient ? need(inputRows * bpMax) : -1;
   const widest = Math.max(...plans.map((_, l) => rowsOf(l)));
   const rBuf = [need(widest * bpMax), need(widest * bpMax)];
   const rLists = plans.map((p) =>
@@ -325,6 +375,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   const labelsAt = addr(rLabels);
   const stats = addr(rStats);
   const pooledGrad = addr(rPooledGrad);
+  const inputGrad = addr(rInputGrad);
   const derivative = _DERIVATIVE_EPI[activation];
   const profile = options.profile;
   const clock = options.clock ?? (() => performance.now());
@@ -420,31 +471,27 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     return bp;
   };
 
-  const step = (batch: EngineBatch, learningRate: number): EngineStepStats => {
-    if (disposed) throw new Error("SimdEngine.step: the engine has been disposed");
-    if (typeof learningRate !== "number" || !(learningRate >= 0 && Number.isFinite(learningRate))) {
-      throw new RangeError(
-        `SimdEngine.step: learningRate must be a finite number ≥ 0; got ${learningRate}`,
-      );
-    }
-    const n = _checkBatch(batch, pixels, config.classes, batchSize, "SimdEngine.step");
-    const bp = forward(batch.images, batch.labels, n);
-    let t0 = profile ? clock() : 0;
-    const last = layers[L - 1];
-    kx.softmaxCrossEntropy(last.output, last.plan.outs, n, bp, labelsAt, rBufAddr(0), stats);
-    const f64 = arena.f64();
-    const lossSum = f64[stats / 8], correct = f64[stats / 8 + 1];
-    timed("loss", t0);
+  /**
+   * Backpropagates the output gradient in buffer 0 (written by the loss) down
+   * the network: weight, bias and α gradients into G when `weights`, and
+   * when `toInput` also the first layer's input gradient into the
+   * input-gradient rows (the engine must have been built for it).
+   */
+  const backward = (bp: number, weights: boolean, toInput: boolean): void => {
     let cur = 0;
     for (let l = L - 1; l >= 0; l--) {
       const layer = layers[l];
       const { plan, geo } = layer;
       const dz = rBufAddr(cur);
-      t0 = profile ? clock() : 0;
-      if (layer.conv && l > 0) kx.circularPad(dz, plan.outs, geo.h, geo.w, geo.pad, bp);
+      let t0 = profile ? clock() : 0;
+      if (layer.conv && (l > 0 || toInput)) {
+        kx.circularPad(dz, plan.outs, geo.h, geo.w, geo.pad, bp);
+      }
       const g = G + 4 * layer.k;
       // grad[o·ins + i] = Σ_b in[i]·dz[o]: the [out, in] order of the stored kernel.
-      if (plan.format === "dense") {
+      if (!weights) {
+        // Only the input gradient is wanted.
+      } else if (plan.format === "dense") {
         kx.denseWgrad(layer.input, plan.ins, dz, plan.outs, bp, g, 1, plan.ins);
       } else {
         kx.gatherWgrad(
@@ -463,26 +510,29 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
           scratch,
         );
       }
-      kx.biasGrad(
-        dz,
-        plan.outs,
-        geo.h,
-        geo.w,
-        geo.wp,
-        geo.chanRows,
-        geo.outOff,
-        bp,
-        G + 4 * layer.b,
-      );
-      if (dct) arena.f32()[G / 4 + layer.a] = kx.dot(g, layer.d, plan.count);
+      if (weights) {
+        kx.biasGrad(
+          dz,
+          plan.outs,
+          geo.h,
+          geo.w,
+          geo.wp,
+          geo.chanRows,
+          geo.outOff,
+          bp,
+          G + 4 * layer.b,
+        );
+        if (dct) arena.f32()[G / 4 + layer.a] = kx.dot(g, layer.d, plan.count);
+      }
       timed("weight gradients", t0);
-      if (l === 0) break;
+      if (l === 0 && !toInput) break;
       t0 = profile ? clock() : 0;
-      const below = layers[l - 1];
+      // Layer 0's input gradient (only with toInput) goes to the input-gradient rows, linear.
+      const below = l > 0 ? layers[l - 1] : undefined;
       const pooled = conv && l === L - 1;
-      const target = pooled ? pooledGrad : rBufAddr(1 - cur);
-      const epi = pooled ? EPI.linear : derivative;
-      const aux = activation === "hard-tanh" ? below.z : below.output;
+      const target = l === 0 ? inputGrad : pooled ? pooledGrad : rBufAddr(1 - cur);
+      const epi = pooled || l === 0 ? EPI.linear : derivative;
+      const aux = below === undefined ? 0 : activation === "hard-tanh" ? below.z : below.output;
       const w = weightsOf(layer);
       if (plan.format === "dense") {
         kx.denseGemm(w, 1, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
@@ -506,7 +556,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
           aux,
         );
       }
-      if (pooled) {
+      if (pooled && below !== undefined) {
         const g2 = below.geo;
         kx.poolBackward(
           pooledGrad,
@@ -525,6 +575,24 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       cur = 1 - cur;
       timed("input gradients", t0);
     }
+  };
+
+  const step = (batch: EngineBatch, learningRate: number): EngineStepStats => {
+    if (disposed) throw new Error("SimdEngine.step: the engine has been disposed");
+    if (typeof learningRate !== "number" || !(learningRate >= 0 && Number.isFinite(learningRate))) {
+      throw new RangeError(
+        `SimdEngine.step: learningRate must be a finite number ≥ 0; got ${learningRate}`,
+      );
+    }
+    const n = _checkBatch(batch, pixels, config.classes, batchSize, "SimdEngine.step");
+    const bp = forward(batch.images, batch.labels, n);
+    let t0 = profile ? clock() : 0;
+    const last = layers[L - 1];
+    kx.softmaxCrossEntropy(last.output, last.plan.outs, n, bp, labelsAt, rBufAddr(0), stats);
+    const f64 = arena.f64();
+    const lossSum = f64[stats / 8], correct = f64[stats / 8 + 1];
+    timed("loss", t0);
+    backward(bp, true, false);
     t0 = profile ? clock() : 0;
     kx.sgdUpdate(P, G, V, M, total, learningRate, momentum, weightDecay, nesterov ? 1 : 0);
     timed("update", t0);
@@ -576,6 +644,93 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     };
   };
 
+  /** Checks images of `n` examples for the probe passes; returns n. */
+  const probeBatch = (images: Float32Array, where: string): number => {
+    if (disposed) throw new Error(`${where}: the engine has been disposed`);
+    if (!(images instanceof Float32Array) || images.length % pixels !== 0) {
+      throw new TypeError(
+        `${where}: images must be a Float32Array of n · ${pixels} values; got ${
+          images instanceof Float32Array ? images.length : typeof images
+        }`,
+      );
+    }
+    const n = images.length / pixels;
+    if (n < 1 || n > batchSize) {
+      throw new RangeError(`${where}: batch size must be in [1, ${batchSize}]; got ${n}`);
+    }
+    return n;
+  };
+
+  const logits = (images: Float32Array, n: number): Float32Array => {
+    const count = probeBatch(images, "SimdEngine.logits");
+    if (count !== n) {
+      throw new RangeError(
+        `SimdEngine.logits: ${images.length} values are ${count} images, not ${n}`,
+      );
+    }
+    const bp = forward(images, new Uint8Array(n), n);
+    const last = layers[L - 1];
+    const classes = last.plan.outs;
+    const view = arena.f32();
+    const out = new Float32Array(n * classes);
+    for (let c = 0; c < classes; c++) {
+      const row = last.output / 4 + c * bp;
+      for (let b = 0; b < n; b++) out[b * classes + c] = view[row + b];
+    }
+    return out;
+  };
+
+  const kernelGradients = (batch: EngineBatch): Float32Array[] => {
+    const n = _checkBatch(batch, pixels, config.classes, batchSize, "SimdEngine.kernelGradients");
+    const bp = forward(batch.images, batch.labels, n);
+    const last = layers[L - 1];
+    kx.softmaxCrossEntropy(last.output, last.plan.outs, n, bp, labelsAt, rBufAddr(0), stats);
+    backward(bp, true, false);
+    const view = arena.f32();
+    return layers.map(({ plan, k }) => {
+      const out = new Float32Array(kernelSize(plan.shape));
+      const index = plan.index;
+      for (let j = 0; j < plan.count; j++) out[index[j]] = view[G / 4 + k + j];
+      return out;
+    });
+  };
+
+  const inputGradients = (images: Float32Array): Float32Array[] => {
+    if (!withInputGradient) {
+      throw new Error(
+        "SimdEngine.inputGradients: build the engine with { inputGradient: true } to use it",
+      );
+    }
+    const n = probeBatch(images, "SimdEngine.inputGradients");
+    const classes = config.classes;
+    const bp = forward(images, new Uint8Array(n), n);
+    const seed = rBufAddr(0) / 4;
+    const base = inputGrad / 4;
+    const rows: Float32Array[] = [];
+    for (let k = 0; k < classes; k++) {
+      // ∂(Σ_n logits[n, k])/∂logits: 1 in row k's real columns, 0 elsewhere. The backward pass
+      // reads the saved activations and writes only gradient buffers, so one forward serves all k.
+      const view = arena.f32();
+      view.fill(0, seed, seed + classes * bp);
+      view.fill(1, seed + k * bp, seed + k * bp + n);
+      backward(bp, false, true);
+      const out = new Float32Array(n * pixels);
+      const g = arena.f32();
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          for (let ch = 0; ch < channels; ch++) {
+            const p = (y * width + x) * channels + ch;
+            const row = conv ? ch * image.chanRows + (y + image.pad) * image.wp + x + image.pad : p;
+            const at = base + row * bp;
+            for (let b = 0; b < n; b++) out[b * pixels + p] = g[at + b];
+          }
+        }
+      }
+      rows.push(out);
+    }
+    return rows;
+  };
+
   const readWeights = (): TrainedValues => {
     if (disposed) throw new Error("SimdEngine.readWeights: the engine has been disposed");
     const view = arena.f32();
@@ -596,6 +751,9 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     step,
     evaluate,
     readWeights,
+    logits,
+    kernelGradients,
+    inputGradients,
     dispose() {
       disposed = true;
     },

@@ -17,6 +17,8 @@ import {
 import { type Batch, crossEntropy, effectiveKernels, type Network } from "../nn/mod.ts";
 import type { InitMetrics, SpectrumSummary } from "./types.ts";
 import { symmetricEigenvalues } from "./_sym_eig.ts";
+import { createSimdEngine, type EngineName, simdSupport } from "../engine/mod.ts";
+import { simdNetworkOf } from "../train/mod.ts";
 import { deadUnits, pathCut } from "./connectivity.ts";
 
 /**
@@ -34,6 +36,15 @@ import { deadUnits, pathCut } from "./connectivity.ts";
 export interface MeasureAtInitOptions {
   /** Gain the kernels were scaled by (√σ_w²); orthogonality errors divide the Gram by gain². Default 1. */
   readonly gain?: number;
+  /**
+   * Which engine runs the network passes (the Jacobian's backward passes,
+   * the gradient and the logits): `"tfjs"` (default) or `"simd"` — the
+   * cell's training engine, whose sums are taken in its own order (values
+   * within float32 rounding of tfjs's), and which skips the work of
+   * masked-out weights. Falls back to tfjs where the simd engine cannot run
+   * the network.
+   */
+  readonly engine?: EngineName;
 }
 
 /**
@@ -106,6 +117,16 @@ export async function jacobianSingularValues(
     rows.push((await g.data()) as Float32Array);
     g.dispose();
   }
+  return _singularValues(rows, n, d, classes);
+}
+
+/** Per sample, the top `min(classes, d)` singular values of its `classes × d` Jacobian (rows[k] holds row k of all samples). */
+function _singularValues(
+  rows: readonly Float32Array[],
+  n: number,
+  d: number,
+  classes: number,
+): Float64Array {
   const keep = Math.min(classes, d);
   const out = new Float64Array(n * keep);
   const jjt = new Float64Array(classes * classes);
@@ -184,23 +205,16 @@ export async function measureAtInit(
       );
     }
   });
-  const sv = await jacobianSingularValues(network, batch.x);
-
-  const grads = tf.tidy(() =>
-    tf.grads((...ks: tf.Tensor[]) => crossEntropy(network.apply(batch.x, ks), batch.y))(
-      network.kernels,
-    )
-  );
+  const n = batch.x.shape[0];
+  const useSimd = options.engine === "simd" && simdSupport(network.config, n) === null;
+  const passes = useSimd ? await _simdPasses(network, batch) : await _tfjsPasses(network, batch);
   let sq = 0;
-  for (let l = 0; l < grads.length; l++) {
-    const g = await grads[l].data(), m = masks[l];
+  for (let l = 0; l < passes.gradients.length; l++) {
+    const g = passes.gradients[l], m = masks[l];
     for (let i = 0; i < g.length; i++) if (m[i] !== 0) sq += g[i] * g[i];
   }
-  tf.dispose(grads);
-
-  const logits = network.apply(batch.x);
-  const logitStats = summarize(await logits.data());
-  logits.dispose();
+  const sv = passes.singularValues;
+  const logitStats = summarize(passes.logits);
 
   const applied = effectiveKernels(network);
   const orthogonalityErrors: number[] = [];
@@ -221,4 +235,59 @@ export async function measureAtInit(
     pathCut: pathCut(shapes, masks),
     orthogonalityErrors,
   };
+}
+
+/** What the network passes of {@linkcode measureAtInit} yield. */
+interface _Passes {
+  readonly singularValues: Float64Array;
+  readonly gradients: readonly ArrayLike<number>[];
+  readonly logits: ArrayLike<number>;
+}
+
+/** The passes on tfjs (the reference). */
+async function _tfjsPasses(network: Network, batch: Batch): Promise<_Passes> {
+  const singularValues = await jacobianSingularValues(network, batch.x);
+  const grads = tf.tidy(() =>
+    tf.grads((...ks: tf.Tensor[]) => crossEntropy(network.apply(batch.x, ks), batch.y))(
+      network.kernels,
+    )
+  );
+  const gradients: Float32Array[] = [];
+  for (const g of grads) gradients.push((await g.data()) as Float32Array);
+  tf.dispose(grads);
+  const out = network.apply(batch.x);
+  const logits = (await out.data()) as Float32Array;
+  out.dispose();
+  return { singularValues, gradients, logits };
+}
+
+/** The same passes on a simd engine built for this batch (one backward pass per class for the Jacobian). */
+async function _simdPasses(network: Network, batch: Batch): Promise<_Passes> {
+  const n = batch.x.shape[0];
+  const d = batch.x.shape[1] * batch.x.shape[2] * batch.x.shape[3];
+  const classes = network.config.classes;
+  const images = Float32Array.from((await batch.x.data()) as Float32Array);
+  const y = (await batch.y.data()) as Float32Array;
+  const labels = new Uint8Array(n);
+  for (let b = 0; b < n; b++) {
+    let arg = 0;
+    for (let c = 1; c < classes; c++) if (y[b * classes + c] > y[b * classes + arg]) arg = c;
+    labels[b] = arg;
+  }
+  const probe = createSimdEngine(simdNetworkOf(network), {
+    momentum: 0,
+    weightDecay: 0,
+    batchSize: n,
+    inputGradient: true,
+  });
+  try {
+    const rows = probe.inputGradients(images);
+    return {
+      singularValues: _singularValues(rows, n, d, classes),
+      gradients: probe.kernelGradients({ images, labels }),
+      logits: probe.logits(images, n),
+    };
+  } finally {
+    probe.dispose();
+  }
 }

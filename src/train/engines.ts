@@ -13,6 +13,7 @@ import {
   ENGINE_NAMES,
   type EngineName,
   type EngineSgd,
+  type SimdNetwork,
   type StepEngine,
   type TrainedValues,
 } from "../engine/mod.ts";
@@ -57,24 +58,48 @@ export function createStepEngine(
   batchSize: number,
 ): StepEngine {
   if (name === "tfjs") return createTfjsEngine(network, sgd);
-  if (name === "simd") {
-    const read = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
-    const layers = network.kernels.map((k, i) => ({
-      weights: read(k),
-      mask: Uint8Array.from(network.masks[i].dataSync() as Float32Array, (m) => (m === 0 ? 0 : 1)),
-      bias: read(network.biases[i]),
-    }));
-    const alphas = network.alphas.map((a) => a.dataSync()[0]);
-    return createSimdEngine(
-      { config: network.config, layers, alphas: alphas.length > 0 ? alphas : undefined },
-      { ...sgd, batchSize },
-    );
-  }
+  if (name === "simd") return createSimdEngine(simdNetworkOf(network), { ...sgd, batchSize });
   throw new RangeError(
     `createStepEngine: engine must be one of ${ENGINE_NAMES.join(", ")}; got ${
       JSON.stringify(name)
     }`,
   );
+}
+
+/**
+ * The values of a tfjs {@linkcode Network} copied into plain arrays, as
+ * `createSimdEngine` takes them (kernels, 0/1 masks, biases, DCT+S α).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import "@tensorflow/tfjs-backend-cpu";
+ * import { buildNetwork } from "../nn/mod.ts";
+ * import { simdNetworkOf } from "./engines.ts";
+ * await tf.setBackend("cpu");
+ * const net = buildNetwork(
+ *   { architecture: "mlp", inputShape: [1, 1, 2], depth: 1, width: 2, classes: 2, activation: "tanh" },
+ *   [
+ *     { weights: new Float32Array([1, 0, 0, 1]), mask: Uint8Array.of(1, 0, 0, 1) },
+ *     { weights: new Float32Array([1, 2, 3, 4]), mask: new Uint8Array(4).fill(1) },
+ *   ],
+ * );
+ * const values = simdNetworkOf(net);
+ * equal(values.layers[0].mask[1], 0);
+ * equal(values.alphas, undefined);
+ * net.dispose();
+ * ```
+ */
+export function simdNetworkOf(network: Network): SimdNetwork {
+  const read = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
+  const layers = network.kernels.map((k, i) => ({
+    weights: read(k),
+    mask: Uint8Array.from(network.masks[i].dataSync() as Float32Array, (m) => (m === 0 ? 0 : 1)),
+    bias: read(network.biases[i]),
+  }));
+  const alphas = network.alphas.map((a) => a.dataSync()[0]);
+  return { config: network.config, layers, alphas: alphas.length > 0 ? alphas : undefined };
 }
 
 /**
