@@ -29,15 +29,15 @@ const train: TrainConfig = {
 };
 
 Deno.test("cell ids are pinned: changing them silently would orphan stored results", () => {
-  equal(RESULTS_VERSION, 2);
+  equal(RESULTS_VERSION, 3);
   equal(
     cellIdPayload({ kind: "train", config: train }),
     '{"config":{"activation":"tanh","allocation":"uniform","architecture":"mlp","dataset":"mnist",' +
-      '"density":0.05,"depth":5,"epochs":100,"method":"eoi","width":100},"kind":"train","version":2}',
+      '"density":0.05,"depth":5,"epochs":100,"method":"eoi","width":100},"kind":"train","version":3}',
   );
   equal(
     cellId({ kind: "train", config: train }),
-    "21c9be82a86ef4c11910af286d76188cc012306298f7d77502d272883aba4f69",
+    "a4ea81ca87e84630188601b920e83593704a4a615e388c406358be8be6948374",
   );
   equal(
     cellId({
@@ -50,7 +50,7 @@ Deno.test("cell ids are pinned: changing them silently would orphan stored resul
         activation: "tanh",
       },
     }),
-    "583387c33b763502aca719e1d43756cf56e927a4ef5df37c8138522af6c21532",
+    "38f2e228a010ee5e36a9988b5f199688e92cdb9151389c167fadbfc1414e0fe6",
   );
 });
 
@@ -120,6 +120,6 @@ Deno.test("normalization: the default standardize is omitted from the id, unit i
   equal(cellId({ kind: "train", config: { ...train, normalization: "standardize" } }), id);
   equal(
     cellId({ kind: "train", config: { ...train, normalization: "unit" } }),
-    "b9157c477a809516d86ef63fc4be9ae7739b2e555399c795877ec59600ebd2ea",
+    "a01b50f3d61c90dbb542302dce2bcf6c3bb74e87f66e6a27265b3fa55740bd29",
   );
 });
