@@ -11,6 +11,7 @@ import {
   createProgress,
   estimateSeconds,
   formatDuration,
+  longestFirst,
   realRun,
   type RunFn,
   runJobs,
@@ -191,7 +192,9 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
           const signal = ctx.deps.signal === undefined
             ? stop
             : AbortSignal.any([ctx.deps.signal, stop]);
-          const summary = await runJobs(jobs, store, run, {
+          // Longest first: with several workers the long cells start at once (same order in
+          // every worker; results do not depend on it).
+          const summary = await runJobs(longestFirst(jobs), store, run, {
             retryFailed: o.retryFailed,
             provenance,
             signal,

@@ -235,3 +235,30 @@ export function estimateSeconds(
   for (const j of jobs) s += estimateJobSeconds(j.cell, constants);
   return s;
 }
+
+/**
+ * The jobs ordered longest first by {@linkcode estimateJobSeconds} (ties keep
+ * their order): the order parallel workers take jobs in, so the long cells
+ * start at once and the short ones fill the end (longest-processing-time
+ * scheduling) instead of one long cell running alone last. The order
+ * changes no result: every job's bytes depend only on the job.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { longestFirst } from "./cost.ts";
+ * const job = (steps: number, tag: string) => ({ tag, cell: { kind: "train", config: {
+ *   dataset: "mnist", architecture: "mlp", depth: 1, width: 10, activation: "tanh",
+ *   method: "kaiming", allocation: "uniform", density: 1, epochs: 1, steps, batchSize: 4,
+ *   learningRate: 0.01, momentum: 0.9, weightDecay: 0, biasVariance: 0, ablation: "none" } } } as const);
+ * const order = longestFirst([job(1, "a"), job(50, "b"), job(1, "c"), job(9, "d")]);
+ * deepEqual(order.map((j) => j.tag), ["b", "d", "a", "c"]);
+ * ```
+ */
+export function longestFirst<J extends Pick<Job, "cell">>(
+  jobs: readonly J[],
+  constants: CostConstants = COST_CONSTANTS,
+): J[] {
+  const cost = jobs.map((j) => estimateJobSeconds(j.cell, constants));
+  return jobs.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b).map((i) => jobs[i]);
+}
