@@ -283,43 +283,84 @@ export function gatherConv(
   }
 }
 
+/** Adds one batch chunk's terms (32 columns at inp and dz, rows rowBytes apart) to scratch. */
+// @ts-ignore: decorator
+@inline function wgradChunk(
+  rowPtr: usize, rows: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32,
+  inp: usize, dz: usize, rowBytes: usize, scratch: usize,
+): void {
+  for (let y = 0; y < h; y++) {
+    for (let o = 0; o < outs; o++) {
+      const k0 = load<i32>(rowPtr + (<usize>o << 2));
+      const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
+      if (k1 == k0) continue;
+      for (let x = 0; x < w; x++) {
+        const pix = y * wp + x;
+        const base = inp + <usize>pix * rowBytes;
+        const q = dz + <usize>(o * chanRows + outOff + pix) * rowBytes;
+        const d0 = v128.load(q, 0), d1 = v128.load(q, 16), d2 = v128.load(q, 32);
+        const d3 = v128.load(q, 48), d4 = v128.load(q, 64), d5 = v128.load(q, 80);
+        const d6 = v128.load(q, 96), d7 = v128.load(q, 112);
+        let acc = scratch + (<usize>k0 << 4);
+        for (let k = k0; k < k1; k++) {
+          const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
+          v128.store(acc, f32x4.add(v128.load(acc), dot8(p, d0, d1, d2, d3, d4, d5, d6, d7)));
+          acc += 16;
+        }
+      }
+    }
+  }
+}
+
+/** Copies 128 bytes at src, src + rowBytes, ... (n rows) to dst, contiguous. */
+// @ts-ignore: decorator
+@inline function packChunk(src: usize, n: i32, rowBytes: usize, dst: usize): void {
+  for (let r = 0; r < n; r++) {
+    v128.store(dst, v128.load(src, 0), 0);
+    v128.store(dst, v128.load(src, 16), 16);
+    v128.store(dst, v128.load(src, 32), 32);
+    v128.store(dst, v128.load(src, 48), 48);
+    v128.store(dst, v128.load(src, 64), 64);
+    v128.store(dst, v128.load(src, 80), 80);
+    v128.store(dst, v128.load(src, 96), 96);
+    v128.store(dst, v128.load(src, 112), 112);
+    src += rowBytes;
+    dst += 128;
+  }
+}
+
 /**
  * Weight gradient at the kept positions only (a sampled dense-dense product):
  *
  *   grad[k] = sum_{y, x, b} in[rows[k] + y*wp + x][b] * dz[o*chanRows + outOff + y*wp + x][b]
  *
  * for every k of output o's list. `scratch` holds one v128 per entry of the
- * whole layer (partial sums across batch chunks and image rows, the loop
- * order of gatherConv).
+ * whole layer: each entry's partial sums run over batch chunks of 32 columns,
+ * then image rows, then columns (this order fixes the result bits). At
+ * bp > 32 a chunk's 128 bytes of every row are strided bp * 4 bytes apart,
+ * which the prefetchers and cache sets handle badly; given `pack` (a free
+ * buffer of (inRows + outs * chanRows) * 128 bytes, else 0) each chunk of the
+ * `inRows` input rows and of dz is first copied there contiguously, and the
+ * same sums run on the copies.
  */
 export function gatherWgrad(
   rowPtr: usize, rows: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32,
-  inp: usize, dz: usize, bp: i32, grad: usize, scratch: usize,
+  inp: usize, dz: usize, bp: i32, grad: usize, scratch: usize, inRows: i32, pack: usize,
 ): void {
   const rowBytes = <usize>bp << 2;
   const count = load<i32>(rowPtr + (<usize>outs << 2));
   memory.fill(scratch, 0, <usize>count << 4);
-  for (let c: usize = 0; c < rowBytes; c += 128) {
-    for (let y = 0; y < h; y++) {
-      for (let o = 0; o < outs; o++) {
-        const k0 = load<i32>(rowPtr + (<usize>o << 2));
-        const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
-        if (k1 == k0) continue;
-        for (let x = 0; x < w; x++) {
-          const pix = y * wp + x;
-          const base = inp + <usize>pix * rowBytes + c;
-          const q = dz + <usize>(o * chanRows + outOff + pix) * rowBytes + c;
-          const d0 = v128.load(q, 0), d1 = v128.load(q, 16), d2 = v128.load(q, 32);
-          const d3 = v128.load(q, 48), d4 = v128.load(q, 64), d5 = v128.load(q, 80);
-          const d6 = v128.load(q, 96), d7 = v128.load(q, 112);
-          let acc = scratch + (<usize>k0 << 4);
-          for (let k = k0; k < k1; k++) {
-            const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
-            v128.store(acc, f32x4.add(v128.load(acc), dot8(p, d0, d1, d2, d3, d4, d5, d6, d7)));
-            acc += 16;
-          }
-        }
-      }
+  if (pack != 0 && rowBytes > 128) {
+    const dzRows = outs * chanRows;
+    const packDz = pack + (<usize>inRows << 7);
+    for (let c: usize = 0; c < rowBytes; c += 128) {
+      packChunk(inp + c, inRows, rowBytes, pack);
+      packChunk(dz + c, dzRows, rowBytes, packDz);
+      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, pack, packDz, 128, scratch);
+    }
+  } else {
+    for (let c: usize = 0; c < rowBytes; c += 128) {
+      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, inp + c, dz + c, rowBytes, scratch);
     }
   }
   let acc = scratch;
