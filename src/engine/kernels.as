@@ -224,6 +224,30 @@ export function circularPad(
 
 // ------------------------------------------------------------- sparse kernels
 
+/** Bytes of input rows one pixel tile may touch: about half of a 512 KB L2. */
+const TILE_BYTES: i32 = 256 << 10;
+
+/**
+ * Pixels per tile for a layer's lists: the input rows a tile of T pixels of
+ * one image row reads (in-channels x 3 image rows x (T + 2) pixels x rowBytes;
+ * in-channels estimated from the span of the row offsets) fit in TILE_BYTES.
+ * Tiling only changes which outputs are computed when, never a sum's order.
+ */
+function tileFor(rowPtr: usize, rows: usize, outs: i32, w: i32, chanRows: i32, rowBytes: usize): i32 {
+  if (w <= 1) return 1;
+  const count = load<i32>(rowPtr + (<usize>outs << 2));
+  let lo = i32.MAX_VALUE, hi = i32.MIN_VALUE;
+  for (let k = 0; k < count; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    lo = min(lo, r);
+    hi = max(hi, r);
+  }
+  if (count == 0) return w;
+  const ins = (hi - lo) / chanRows + 1;
+  const t = TILE_BYTES / (ins * 3 * <i32>rowBytes) - 2;
+  return t < 1 ? 1 : t;
+}
+
 /** One output row chunk (32 columns at `q`, aux at `x`): epi(b + sum_k wts[k] * in[base + rows[k]]). */
 // @ts-ignore: decorator
 @inline function convChunk(
@@ -254,29 +278,34 @@ export function circularPad(
  *
  * for k in rowPtr[o] .. rowPtr[o + 1] (i32 entries), rows in row units.
  * `bias` = 0 means no bias; aux rows are addressed like out rows. Loop order:
- * image row, output, column, batch chunk of 32 columns, entry. Each output
- * value is one sum over its entries in list order whatever the loop order, so
- * the order only serves locality: with the chunk innermost every input row is
- * read whole and in sequence (at bp > 32 a chunk-outer order read 128 of every
- * bp * 4 bytes, which defeats the prefetchers and maps into a fraction of the
- * cache sets: 2-2.7x slower at bp = 128); at bp = 32 it is the old order.
+ * image row, tile of columns (tileFor), output, column, batch chunk of 32
+ * columns, entry. Each output value is one sum over its entries in list order
+ * whatever the loop order, so the order only serves locality: the input rows
+ * of a tile stay in L2 for all outputs, and with the chunk innermost every row
+ * is read whole and in sequence (a chunk-outer order reads 128 of every
+ * bp * 4 bytes at bp > 32, which defeats the prefetchers and maps into a
+ * fraction of the cache sets).
  */
 export function gatherConv(
   rowPtr: usize, rows: usize, wts: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32,
   outOff: i32, inp: usize, out: usize, bp: i32, bias: usize, epi: i32, aux: usize,
 ): void {
   const rowBytes = <usize>bp << 2;
+  const tile = tileFor(rowPtr, rows, outs, w, chanRows, rowBytes);
   for (let y = 0; y < h; y++) {
-    for (let o = 0; o < outs; o++) {
-      const k0 = load<i32>(rowPtr + (<usize>o << 2));
-      const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
-      const b = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>o << 2));
-      for (let x = 0; x < w; x++) {
-        const pix = y * wp + x;
-        const orow = <usize>(o * chanRows + outOff + pix) * rowBytes;
-        const base = inp + <usize>pix * rowBytes;
-        for (let c: usize = 0; c < rowBytes; c += 128) {
-          convChunk(k0, k1, rows, wts, base + c, rowBytes, out + orow + c, aux + orow + c, b, epi);
+    for (let x0 = 0; x0 < w; x0 += tile) {
+      const x1 = min(w, x0 + tile);
+      for (let o = 0; o < outs; o++) {
+        const k0 = load<i32>(rowPtr + (<usize>o << 2));
+        const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
+        const b = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>o << 2));
+        for (let x = x0; x < x1; x++) {
+          const pix = y * wp + x;
+          const orow = <usize>(o * chanRows + outOff + pix) * rowBytes;
+          const base = inp + <usize>pix * rowBytes;
+          for (let c: usize = 0; c < rowBytes; c += 128) {
+            convChunk(k0, k1, rows, wts, base + c, rowBytes, out + orow + c, aux + orow + c, b, epi);
+          }
         }
       }
     }
@@ -287,25 +316,28 @@ export function gatherConv(
 // @ts-ignore: decorator
 @inline function wgradChunk(
   rowPtr: usize, rows: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32,
-  inp: usize, dz: usize, rowBytes: usize, scratch: usize,
+  inp: usize, dz: usize, rowBytes: usize, scratch: usize, tile: i32,
 ): void {
   for (let y = 0; y < h; y++) {
-    for (let o = 0; o < outs; o++) {
-      const k0 = load<i32>(rowPtr + (<usize>o << 2));
-      const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
-      if (k1 == k0) continue;
-      for (let x = 0; x < w; x++) {
-        const pix = y * wp + x;
-        const base = inp + <usize>pix * rowBytes;
-        const q = dz + <usize>(o * chanRows + outOff + pix) * rowBytes;
-        const d0 = v128.load(q, 0), d1 = v128.load(q, 16), d2 = v128.load(q, 32);
-        const d3 = v128.load(q, 48), d4 = v128.load(q, 64), d5 = v128.load(q, 80);
-        const d6 = v128.load(q, 96), d7 = v128.load(q, 112);
-        let acc = scratch + (<usize>k0 << 4);
-        for (let k = k0; k < k1; k++) {
-          const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
-          v128.store(acc, f32x4.add(v128.load(acc), dot8(p, d0, d1, d2, d3, d4, d5, d6, d7)));
-          acc += 16;
+    for (let x0 = 0; x0 < w; x0 += tile) {
+      const x1 = min(w, x0 + tile);
+      for (let o = 0; o < outs; o++) {
+        const k0 = load<i32>(rowPtr + (<usize>o << 2));
+        const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
+        if (k1 == k0) continue;
+        for (let x = x0; x < x1; x++) {
+          const pix = y * wp + x;
+          const base = inp + <usize>pix * rowBytes;
+          const q = dz + <usize>(o * chanRows + outOff + pix) * rowBytes;
+          const d0 = v128.load(q, 0), d1 = v128.load(q, 16), d2 = v128.load(q, 32);
+          const d3 = v128.load(q, 48), d4 = v128.load(q, 64), d5 = v128.load(q, 80);
+          const d6 = v128.load(q, 96), d7 = v128.load(q, 112);
+          let acc = scratch + (<usize>k0 << 4);
+          for (let k = k0; k < k1; k++) {
+            const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
+            v128.store(acc, f32x4.add(v128.load(acc), dot8(p, d0, d1, d2, d3, d4, d5, d6, d7)));
+            acc += 16;
+          }
         }
       }
     }
@@ -350,17 +382,20 @@ export function gatherWgrad(
   const rowBytes = <usize>bp << 2;
   const count = load<i32>(rowPtr + (<usize>outs << 2));
   memory.fill(scratch, 0, <usize>count << 4);
-  if (pack != 0 && rowBytes > 128) {
+  const packed = pack != 0 && rowBytes > 128;
+  // A chunk-outer pass touches 128 bytes per row: size the tile for that.
+  const tile = tileFor(rowPtr, rows, outs, w, chanRows, 128);
+  if (packed) {
     const dzRows = outs * chanRows;
     const packDz = pack + (<usize>inRows << 7);
     for (let c: usize = 0; c < rowBytes; c += 128) {
       packChunk(inp + c, inRows, rowBytes, pack);
       packChunk(dz + c, dzRows, rowBytes, packDz);
-      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, pack, packDz, 128, scratch);
+      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, pack, packDz, 128, scratch, tile);
     }
   } else {
     for (let c: usize = 0; c < rowBytes; c += 128) {
-      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, inp + c, dz + c, rowBytes, scratch);
+      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, inp + c, dz + c, rowBytes, scratch, tile);
     }
   }
   let acc = scratch;
