@@ -225,77 +225,114 @@ export function circularPad(
 // ------------------------------------------------------------- sparse kernels
 
 /**
+ * Bytes of input rows one pixel tile may touch, about 3/4 of a 512 KB L2 (forward, 28 x 28,
+ * batch 128: at 32 channels tiles of 5-6 pixels beat 3, 8 and whole rows; at 16 channels 8-19
+ * beat 4 and whole rows; at batch 32 whole rows beat every tile).
+ */
+const TILE_BYTES: i32 = 384 << 10;
+
+/**
+ * Pixels per tile for a layer's lists: the input rows a tile of T pixels of
+ * one image row reads (in-channels x 3 image rows x (T + 2) pixels x rowBytes;
+ * in-channels estimated from the span of the row offsets) fit in TILE_BYTES.
+ * Tiling only changes which outputs are computed when, never a sum's order.
+ */
+function tileFor(rowPtr: usize, rows: usize, outs: i32, w: i32, chanRows: i32, rowBytes: usize): i32 {
+  if (w <= 1) return 1;
+  const count = load<i32>(rowPtr + (<usize>outs << 2));
+  let lo = i32.MAX_VALUE, hi = i32.MIN_VALUE;
+  for (let k = 0; k < count; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    lo = min(lo, r);
+    hi = max(hi, r);
+  }
+  if (count == 0) return w;
+  const ins = (hi - lo) / chanRows + 1;
+  const t = TILE_BYTES / (ins * 3 * <i32>rowBytes) - 2;
+  return t < 1 ? 1 : t;
+}
+
+/** One output row chunk (32 columns at `q`, aux at `x`): epi(b + sum_k wts[k] * in[base + rows[k]]). */
+// @ts-ignore: decorator
+@inline function convChunk(
+  k0: i32, k1: i32, rows: usize, wts: usize, base: usize, rowBytes: usize, q: usize, x: usize,
+  b: v128, epi: i32,
+): void {
+  let a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO, a4 = ZERO, a5 = ZERO, a6 = ZERO, a7 = ZERO;
+  for (let k = k0; k < k1; k++) {
+    const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
+    const wv = v128.load32_splat(wts + (<usize>k << 2));
+    a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p, 0)));
+    a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+    a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
+    a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
+    a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+    a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+  }
+  store8(q, x, b, epi, a0, a1, a2, a3, a4, a5, a6, a7);
+}
+
+/**
  * Gather multiply-add over kept weights, the forward pass of a sparse layer
  * and, with transposed lists, its input gradient. Output o, pixel (y, x):
  *
  *   out[o*chanRows + outOff + y*wp + x] = epi(bias[o] + sum_k wts[k] * in[rows[k] + y*wp + x])
  *
  * for k in rowPtr[o] .. rowPtr[o + 1] (i32 entries), rows in row units.
- * `bias` = 0 means no bias; aux rows are addressed like out rows. Loop order
- * for locality: batch chunk of 32 columns, image row, output, column, entry
- * (the input rows one image row needs stay in cache for all outputs).
+ * `bias` = 0 means no bias; aux rows are addressed like out rows. Loop order:
+ * image row, tile of columns (tileFor), output, column, batch chunk of 32
+ * columns, entry. Each output value is one sum over its entries in list order
+ * whatever the loop order, so the order only serves locality: the input rows
+ * of a tile stay in L2 for all outputs, and with the chunk innermost every row
+ * is read whole and in sequence (a chunk-outer order reads 128 of every
+ * bp * 4 bytes at bp > 32, which defeats the prefetchers and maps into a
+ * fraction of the cache sets).
  */
 export function gatherConv(
   rowPtr: usize, rows: usize, wts: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32,
   outOff: i32, inp: usize, out: usize, bp: i32, bias: usize, epi: i32, aux: usize,
 ): void {
   const rowBytes = <usize>bp << 2;
-  for (let c: usize = 0; c < rowBytes; c += 128) {
-    for (let y = 0; y < h; y++) {
+  const tile = tileFor(rowPtr, rows, outs, w, chanRows, rowBytes);
+  for (let y = 0; y < h; y++) {
+    for (let x0 = 0; x0 < w; x0 += tile) {
+      const x1 = min(w, x0 + tile);
       for (let o = 0; o < outs; o++) {
         const k0 = load<i32>(rowPtr + (<usize>o << 2));
         const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
         const b = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>o << 2));
-        for (let x = 0; x < w; x++) {
+        for (let x = x0; x < x1; x++) {
           const pix = y * wp + x;
-          const base = inp + <usize>pix * rowBytes + c;
-          const orow = <usize>(o * chanRows + outOff + pix) * rowBytes + c;
-          let a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO, a4 = ZERO, a5 = ZERO, a6 = ZERO, a7 = ZERO;
-          for (let k = k0; k < k1; k++) {
-            const p = base + <usize>load<i32>(rows + (<usize>k << 2)) * rowBytes;
-            const wv = v128.load32_splat(wts + (<usize>k << 2));
-            a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p, 0)));
-            a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
-            a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
-            a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
-            a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
-            a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
-            a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
-            a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+          const orow = <usize>(o * chanRows + outOff + pix) * rowBytes;
+          const base = inp + <usize>pix * rowBytes;
+          for (let c: usize = 0; c < rowBytes; c += 128) {
+            convChunk(k0, k1, rows, wts, base + c, rowBytes, out + orow + c, aux + orow + c, b, epi);
           }
-          store8(out + orow, aux + orow, b, epi, a0, a1, a2, a3, a4, a5, a6, a7);
         }
       }
     }
   }
 }
 
-/**
- * Weight gradient at the kept positions only (a sampled dense-dense product):
- *
- *   grad[k] = sum_{y, x, b} in[rows[k] + y*wp + x][b] * dz[o*chanRows + outOff + y*wp + x][b]
- *
- * for every k of output o's list. `scratch` holds one v128 per entry of the
- * whole layer (partial sums across batch chunks and image rows, the loop
- * order of gatherConv).
- */
-export function gatherWgrad(
+/** Adds one batch chunk's terms (32 columns at inp and dz, rows rowBytes apart) to scratch. */
+// @ts-ignore: decorator
+@inline function wgradChunk(
   rowPtr: usize, rows: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32,
-  inp: usize, dz: usize, bp: i32, grad: usize, scratch: usize,
+  inp: usize, dz: usize, rowBytes: usize, scratch: usize, tile: i32,
 ): void {
-  const rowBytes = <usize>bp << 2;
-  const count = load<i32>(rowPtr + (<usize>outs << 2));
-  memory.fill(scratch, 0, <usize>count << 4);
-  for (let c: usize = 0; c < rowBytes; c += 128) {
-    for (let y = 0; y < h; y++) {
+  for (let y = 0; y < h; y++) {
+    for (let x0 = 0; x0 < w; x0 += tile) {
+      const x1 = min(w, x0 + tile);
       for (let o = 0; o < outs; o++) {
         const k0 = load<i32>(rowPtr + (<usize>o << 2));
         const k1 = load<i32>(rowPtr + (<usize>(o + 1) << 2));
         if (k1 == k0) continue;
-        for (let x = 0; x < w; x++) {
+        for (let x = x0; x < x1; x++) {
           const pix = y * wp + x;
-          const base = inp + <usize>pix * rowBytes + c;
-          const q = dz + <usize>(o * chanRows + outOff + pix) * rowBytes + c;
+          const base = inp + <usize>pix * rowBytes;
+          const q = dz + <usize>(o * chanRows + outOff + pix) * rowBytes;
           const d0 = v128.load(q, 0), d1 = v128.load(q, 16), d2 = v128.load(q, 32);
           const d3 = v128.load(q, 48), d4 = v128.load(q, 64), d5 = v128.load(q, 80);
           const d6 = v128.load(q, 96), d7 = v128.load(q, 112);
@@ -307,6 +344,62 @@ export function gatherWgrad(
           }
         }
       }
+    }
+  }
+}
+
+/** Copies 128 bytes at src, src + rowBytes, ... (n rows) to dst, contiguous. */
+// @ts-ignore: decorator
+@inline function packChunk(src: usize, n: i32, rowBytes: usize, dst: usize): void {
+  for (let r = 0; r < n; r++) {
+    v128.store(dst, v128.load(src, 0), 0);
+    v128.store(dst, v128.load(src, 16), 16);
+    v128.store(dst, v128.load(src, 32), 32);
+    v128.store(dst, v128.load(src, 48), 48);
+    v128.store(dst, v128.load(src, 64), 64);
+    v128.store(dst, v128.load(src, 80), 80);
+    v128.store(dst, v128.load(src, 96), 96);
+    v128.store(dst, v128.load(src, 112), 112);
+    src += rowBytes;
+    dst += 128;
+  }
+}
+
+/**
+ * Weight gradient at the kept positions only (a sampled dense-dense product):
+ *
+ *   grad[k] = sum_{y, x, b} in[rows[k] + y*wp + x][b] * dz[o*chanRows + outOff + y*wp + x][b]
+ *
+ * for every k of output o's list. `scratch` holds one v128 per entry of the
+ * whole layer: each entry's partial sums run over batch chunks of 32 columns,
+ * then image rows, then columns (this order fixes the result bits). At
+ * bp > 32 a chunk's 128 bytes of every row are strided bp * 4 bytes apart,
+ * which the prefetchers and cache sets handle badly; given `pack` (a free
+ * buffer of (inRows + outs * chanRows) * 128 bytes, else 0) each chunk of the
+ * `inRows` input rows and of dz is first copied there contiguously, and the
+ * same sums run on the copies.
+ */
+export function gatherWgrad(
+  rowPtr: usize, rows: usize, outs: i32, h: i32, w: i32, wp: i32, chanRows: i32, outOff: i32,
+  inp: usize, dz: usize, bp: i32, grad: usize, scratch: usize, inRows: i32, pack: usize,
+): void {
+  const rowBytes = <usize>bp << 2;
+  const count = load<i32>(rowPtr + (<usize>outs << 2));
+  memory.fill(scratch, 0, <usize>count << 4);
+  const packed = pack != 0 && rowBytes > 128;
+  // A chunk-outer pass touches 128 bytes per row: size the tile for that.
+  const tile = tileFor(rowPtr, rows, outs, w, chanRows, 128);
+  if (packed) {
+    const dzRows = outs * chanRows;
+    const packDz = pack + (<usize>inRows << 7);
+    for (let c: usize = 0; c < rowBytes; c += 128) {
+      packChunk(inp + c, inRows, rowBytes, pack);
+      packChunk(dz + c, dzRows, rowBytes, packDz);
+      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, pack, packDz, 128, scratch, tile);
+    }
+  } else {
+    for (let c: usize = 0; c < rowBytes; c += 128) {
+      wgradChunk(rowPtr, rows, outs, h, w, wp, chanRows, outOff, inp + c, dz + c, rowBytes, scratch, tile);
     }
   }
   let acc = scratch;

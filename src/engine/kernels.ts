@@ -55,6 +55,8 @@ export interface KernelExports {
     bp: number,
     grad: number,
     scratch: number,
+    inRows: number,
+    pack: number,
   ): void;
   biasGrad(
     dz: number,

@@ -140,6 +140,8 @@ interface _Layer {
   readonly b: number;
   readonly a: number;
   readonly input: number;
+  /** Rows of the input buffer. */
+  readonly inRows: number;
   readonly output: number;
   /** Pre-activations (hard-tanh only), else 0. */
   readonly z: number;
@@ -350,6 +352,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       b,
       a: dct ? alphaBase + l : -1,
       input: l === 0 ? addr(rInput) : conv && l === L - 1 ? addr(rPooled) : addr(rOut[l - 1]),
+      inRows: l === 0 ? inputRows : conv && l === L - 1 ? plans[L - 1].ins : rowsOf(l - 1),
       output: addr(rOut[l]),
       z: addr(rZ[l]),
       epi: l === L - 1 ? EPI.linear : _FORWARD_EPI[activation],
@@ -508,6 +511,9 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
           bp,
           g,
           scratch,
+          layer.inRows,
+          // The other gradient buffer is free until this layer's input gradient.
+          (layer.inRows + rowsOf(l)) * 32 <= widest * bpMax ? rBufAddr(1 - cur) : 0,
         );
       }
       if (weights) {
