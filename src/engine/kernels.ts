@@ -69,8 +69,7 @@ export interface KernelExports {
   ): void;
   denseGemm(
     m: number,
-    sr: number,
-    sk: number,
+    ld: number,
     rows: number,
     kk: number,
     inp: number,
@@ -80,6 +79,7 @@ export interface KernelExports {
     epi: number,
     aux: number,
   ): void;
+  transpose(src: number, lds: number, rows: number, cols: number, dst: number, ldd: number): void;
   denseWgrad(
     a: number,
     ins: number,

@@ -236,6 +236,8 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   );
   const rDct = plans.map((p) => dct ? [need(p.count), need(p.count)] : [-1, -1]);
   const rScratch = need(4 * Math.max(1, ...plans.map((p) => p.format === "sparse" ? p.count : 1)));
+  // The forward's [in, out] copy of a dense kernel (one layer at a time).
+  const rDenseT = need(Math.max(1, ...plans.map((p) => p.format === "dense" ? p.count : 1)));
   const rStaging = need(batchSize * pixels);
   const rLabels = need(Math.ceil(batchSize / 4));
   const rStats = need(4);
@@ -321,6 +323,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   }
   const total = paramCount;
   const scratch = addr(rScratch);
+  const denseT = addr(rDenseT);
   const staging = addr(rStaging);
   const labelsAt = addr(rLabels);
   const stats = addr(rStats);
@@ -366,11 +369,11 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const w = weightsOf(layer);
       const bias = P + 4 * layer.b;
       if (plan.format === "dense") {
-        // Stored [out, in]: output stride `ins`, contraction stride 1.
+        // Stored [out, in]; the product wants the outputs contiguous: an [in, out] copy.
+        kx.transpose(w, plan.ins, plan.outs, plan.ins, denseT, plan.outs);
         kx.denseGemm(
-          w,
-          plan.ins,
-          1,
+          denseT,
+          plan.outs,
           plan.outs,
           plan.ins,
           layer.input,
@@ -485,7 +488,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const aux = activation === "hard-tanh" ? below.z : below.output;
       const w = weightsOf(layer);
       if (plan.format === "dense") {
-        kx.denseGemm(w, 1, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
+        kx.denseGemm(w, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
       } else {
         kx.gather(layer.tW, w, layer.tPerm, plan.count);
         kx.gatherConv(
