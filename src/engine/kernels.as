@@ -171,6 +171,20 @@ export function loadInput(
 ): void {
   const pixels = h * w * c;
   const rowBytes = <usize>bp << 2;
+  if (c == 1 || (h == 1 && w == 1)) {
+    // One channel, or an MLP (one row per value): each image row is a block transpose.
+    const cols = c == 1 ? w : c;
+    for (let y = 0; y < h; y++) {
+      const row0 = dst + <usize>((y + pad) * wp + pad) * rowBytes;
+      transpose(src + (<usize>(y * cols) << 2), pixels, n, cols, row0, bp);
+      if (n < bp) {
+        for (let x = 0; x < cols; x++) {
+          memory.fill(row0 + <usize>x * rowBytes + (<usize>n << 2), 0, <usize>(bp - n) << 2);
+        }
+      }
+    }
+    return;
+  }
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       for (let ch = 0; ch < c; ch++) {
@@ -338,24 +352,26 @@ export function biasGrad(
 /**
  * Dense product: for r < rows,
  *
- *   out[r] = epi(bias[r] + sum_{k < kk} m[r + k*ld] * in[k])     (rows of bp floats)
+ *   out[r] = epi(bias[r] + sum_{k < kk} w(r, k) * in[k])     (rows of bp floats)
  *
- * (each output's sum in ascending k). The matrix has the outputs contiguous at each k: the
- * input gradient reads the stored [out, in] kernel as it is (ld = in), the forward reads its
- * transpose ([in, out], ld = out, written by `transpose` each step). Blocks of 4 outputs x 8
- * columns: the 4 weights of one k are one v128 load, splat by shuffles. In V8 here every
- * memory access carries an explicit bounds check (compare and branch), so loads, not
- * arithmetic, set the pace: this block needs 3 loads per 8 multiply-adds where the former
- * 5 x 8 block of splat loads needed 7 per 10 (measured 4-13% faster per product, more on a
- * busy core; 5 x 8 with 4 + 1 loads and 4 x 8 unrolled over k spill registers and are
- * slower). Batch chunk of 32 columns outermost, then the rows past a multiple of 4 singly.
+ * (each output's sum in ascending k), w(r, k) = m[(r >> 2) * bs + (r & 3) + k * ks]: the
+ * weights of 4 consecutive outputs at one k are contiguous. The input gradient reads the
+ * stored [out, in] kernel as it is (bs = 4, ks = in); the forward reads a copy packed by
+ * `packRows` (bs = 4 kk, ks = 4: each block's weights one sequential stream). Blocks of 4
+ * outputs x 8 columns: the 4 weights of one k are one v128 load, splat by shuffles. In V8
+ * here every memory access carries an explicit bounds check (compare and branch), so loads,
+ * not arithmetic, set the pace: this block needs 3 loads per 8 multiply-adds where the former
+ * 5 x 8 block of splat loads needed 7 per 10 (5 x 8 with 4 + 1 loads and 4 x 8 unrolled over
+ * k spill registers and are slower). Batch chunk of 32 columns outermost, then the rows past
+ * a multiple of 4 singly.
  */
 export function denseGemm(
-  m: usize, ld: i32, rows: i32, kk: i32, inp: usize, out: usize, bp: i32, bias: usize,
+  m: usize, bs: i32, ks: i32, rows: i32, kk: i32, inp: usize, out: usize, bp: i32, bias: usize,
   epi: i32, aux: usize,
 ): void {
   const rowBytes = <usize>bp << 2;
-  const ldb = <usize>ld << 2;
+  const bsb = <usize>bs << 2;
+  const ldb = <usize>ks << 2;
   const rows4 = rows & ~3;
   const kend = <usize>kk * rowBytes;
   for (let c: usize = 0; c < rowBytes; c += 32) {
@@ -364,7 +380,7 @@ export function denseGemm(
       let a20 = ZERO, a21 = ZERO, a30 = ZERO, a31 = ZERO;
       let p = inp + c;
       const pend = p + kend;
-      let mk = m + (<usize>r << 2);
+      let mk = m + <usize>(r >> 2) * bsb;
       while (p < pend) {
         const x0 = v128.load(p, 0), x1 = v128.load(p, 16);
         const w = v128.load(mk);
@@ -393,7 +409,7 @@ export function denseGemm(
     }
   }
   for (let r = rows4; r < rows; r++) {
-    const mr = m + (<usize>r << 2);
+    const mr = m + <usize>(r >> 2) * bsb + (<usize>(r & 3) << 2);
     const b = bias == 0 ? ZERO : v128.load32_splat(bias + (<usize>r << 2));
     for (let c: usize = 0; c < rowBytes; c += 128) {
       let a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO, a4 = ZERO, a5 = ZERO, a6 = ZERO, a7 = ZERO;
@@ -428,7 +444,7 @@ export function denseGemm(
 
 /**
  * dst[c*ldd + r] = src[r*lds + c] for r < rows, c < cols (f32): 4 x 4 blocks by shuffles, the
- * edges singly. The forward's [in, out] copy of a dense kernel, and the MLP input's rows.
+ * edges singly: the MLP input's rows.
  */
 export function transpose(src: usize, lds: i32, rows: i32, cols: i32, dst: usize, ldd: i32): void {
   const sb = <usize>lds << 2;
@@ -455,6 +471,42 @@ export function transpose(src: usize, lds: i32, rows: i32, cols: i32, dst: usize
     const c0 = r < rows4 ? cols4 : 0;
     for (let c = c0; c < cols; c++) {
       store<f32>(dst + <usize>c * db + (<usize>r << 2), load<f32>(src + <usize>r * sb + (<usize>c << 2)));
+    }
+  }
+}
+
+/**
+ * The forward's copy of an [out, in] kernel (src, `rows` outputs x `cols` inputs) for
+ * `denseGemm` with bs = 4 cols, ks = 4: dst[(r >> 2) * 4 cols + 4 k + (r & 3)] = src[r * cols +
+ * k], the last block's missing rows zero (dst holds ceil(rows / 4) * 4 * cols floats).
+ */
+export function packRows(src: usize, rows: i32, cols: i32, dst: usize): void {
+  const rowBytes = <usize>cols << 2;
+  const blockBytes = <usize>cols << 4;
+  const cols4 = cols & ~3;
+  for (let r = 0; r < rows; r += 4) {
+    const s = src + <usize>r * rowBytes;
+    const d = dst + <usize>(r >> 2) * blockBytes;
+    if (r + 4 <= rows) {
+      for (let k = 0; k < cols4; k += 4) {
+        const q = s + (<usize>k << 2);
+        const a0 = v128.load(q), a1 = v128.load(q + rowBytes);
+        const a2 = v128.load(q + 2 * rowBytes), a3 = v128.load(q + 3 * rowBytes);
+        const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5), t1 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(a2, a3, 0, 4, 1, 5), t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+        const e = d + (<usize>k << 4);
+        v128.store(e, i32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+        v128.store(e, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
+        v128.store(e, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
+        v128.store(e, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
+      }
+    }
+    const k0 = r + 4 <= rows ? cols4 : 0;
+    for (let k = k0; k < cols; k++) {
+      for (let j = 0; j < 4; j++) {
+        const v: f32 = r + j < rows ? load<f32>(s + <usize>j * rowBytes + (<usize>k << 2)) : 0;
+        store<f32>(d + (<usize>k << 4) + (<usize>j << 2), v);
+      }
     }
   }
 }

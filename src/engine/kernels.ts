@@ -69,7 +69,8 @@ export interface KernelExports {
   ): void;
   denseGemm(
     m: number,
-    ld: number,
+    bs: number,
+    ks: number,
     rows: number,
     kk: number,
     inp: number,
@@ -80,6 +81,7 @@ export interface KernelExports {
     aux: number,
   ): void;
   transpose(src: number, lds: number, rows: number, cols: number, dst: number, ldd: number): void;
+  packRows(src: number, rows: number, cols: number, dst: number): void;
   denseWgrad(
     a: number,
     ins: number,

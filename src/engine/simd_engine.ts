@@ -236,8 +236,10 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   );
   const rDct = plans.map((p) => dct ? [need(p.count), need(p.count)] : [-1, -1]);
   const rScratch = need(4 * Math.max(1, ...plans.map((p) => p.format === "sparse" ? p.count : 1)));
-  // The forward's [in, out] copy of a dense kernel (one layer at a time).
-  const rDenseT = need(Math.max(1, ...plans.map((p) => p.format === "dense" ? p.count : 1)));
+  // The forward's packed copy of a dense kernel (one layer at a time; see packRows).
+  const rDenseT = need(
+    Math.max(1, ...plans.map((p) => p.format === "dense" ? 4 * Math.ceil(p.outs / 4) * p.ins : 1)),
+  );
   const rStaging = need(batchSize * pixels);
   const rLabels = need(Math.ceil(batchSize / 4));
   const rStats = need(4);
@@ -369,11 +371,12 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const w = weightsOf(layer);
       const bias = P + 4 * layer.b;
       if (plan.format === "dense") {
-        // Stored [out, in]; the product wants the outputs contiguous: an [in, out] copy.
-        kx.transpose(w, plan.ins, plan.outs, plan.ins, denseT, plan.outs);
+        // Stored [out, in]; the product reads 4 outputs' weights at a time: a packed copy.
+        kx.packRows(w, plan.outs, plan.ins, denseT);
         kx.denseGemm(
           denseT,
-          plan.outs,
+          4 * plan.ins,
+          4,
           plan.outs,
           plan.ins,
           layer.input,
@@ -488,7 +491,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const aux = activation === "hard-tanh" ? below.z : below.output;
       const w = weightsOf(layer);
       if (plan.format === "dense") {
-        kx.denseGemm(w, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
+        kx.denseGemm(w, 4, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
       } else {
         kx.gather(layer.tW, w, layer.tPerm, plan.count);
         kx.gatherConv(
