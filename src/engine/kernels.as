@@ -99,6 +99,48 @@ const K_127 = memory.data<i32>([127, 127, 127, 127], 16);
   return v128.or(th, v128.and(x, v128.load(K, 16)));
 }
 
+/**
+ * tanhv of two vectors, stored at pa and pb, the two computations interleaved statement by
+ * statement (the same operations per lane as tanhv, so the same bits): each tanh is one long
+ * dependency chain, and V8 keeps the source order, so two chains side by side fill the
+ * pipelines (measured 28.6 -> 21.4 us for 12,800 floats).
+ */
+// @ts-ignore: decorator
+@inline function tanh2(xa: v128, xb: v128, pa: usize, pb: usize): void {
+  const axa = f32x4.abs(xa);
+  const axb = f32x4.abs(xb);
+  const ya = f32x4.pmin(f32x4.add(axa, axa), v128.load(K, 64));
+  const yb = f32x4.pmin(f32x4.add(axb, axb), v128.load(K, 64));
+  const kra = f32x4.add(f32x4.mul(ya, v128.load(K, 80)), v128.load(K, 96));
+  const krb = f32x4.add(f32x4.mul(yb, v128.load(K, 80)), v128.load(K, 96));
+  const ka = f32x4.sub(kra, v128.load(K, 96));
+  const kb = f32x4.sub(krb, v128.load(K, 96));
+  const ra = f32x4.sub( f32x4.sub(ya, f32x4.mul(ka, v128.load(K, 112))), f32x4.mul(ka, v128.load(K, 128)), );
+  const rb = f32x4.sub( f32x4.sub(yb, f32x4.mul(kb, v128.load(K, 112))), f32x4.mul(kb, v128.load(K, 128)), );
+  let qa = v128.load(K, 144);
+  let qb = v128.load(K, 144);
+  qa = f32x4.add(f32x4.mul(qa, ra), v128.load(K, 160));
+  qb = f32x4.add(f32x4.mul(qb, rb), v128.load(K, 160));
+  qa = f32x4.add(f32x4.mul(qa, ra), v128.load(K, 176));
+  qb = f32x4.add(f32x4.mul(qb, rb), v128.load(K, 176));
+  qa = f32x4.add(f32x4.mul(qa, ra), v128.load(K, 192));
+  qb = f32x4.add(f32x4.mul(qb, rb), v128.load(K, 192));
+  qa = f32x4.add(f32x4.mul(qa, ra), v128.load(K, 208));
+  qb = f32x4.add(f32x4.mul(qb, rb), v128.load(K, 208));
+  qa = f32x4.add(f32x4.mul(qa, ra), v128.load(K, 224));
+  qb = f32x4.add(f32x4.mul(qb, rb), v128.load(K, 224));
+  const em1a = f32x4.add(ra, f32x4.mul(f32x4.mul(ra, ra), qa));
+  const em1b = f32x4.add(rb, f32x4.mul(f32x4.mul(rb, rb), qb));
+  const scalea = i32x4.shl(i32x4.add(kra, v128.load(K_127)), 23);
+  const scaleb = i32x4.shl(i32x4.add(krb, v128.load(K_127)), 23);
+  const ta = f32x4.add(f32x4.mul(em1a, scalea), f32x4.sub(scalea, v128.load(K)));
+  const tb = f32x4.add(f32x4.mul(em1b, scaleb), f32x4.sub(scaleb, v128.load(K)));
+  const tha = f32x4.div(ta, f32x4.add(ta, v128.load(K, 48)));
+  const thb = f32x4.div(tb, f32x4.add(tb, v128.load(K, 48)));
+  v128.store(pa, v128.or(tha, v128.and(xa, v128.load(K, 16))));
+  v128.store(pb, v128.or(thb, v128.and(xb, v128.load(K, 16))));
+}
+
 /** Applies epilogue `epi` to accumulator `a` whose output goes to byte offset `o` (aux alike). */
 // @ts-ignore: decorator
 @inline function finish(a: v128, bias: v128, epi: i32, aux: usize): v128 {
@@ -438,6 +480,10 @@ export function denseGemm(
 /** Stores 2 accumulators (8 floats) at out + o through the epilogue (aux at aux + o). */
 // @ts-ignore: decorator
 @inline function store2(out: usize, aux: usize, o: usize, a0: v128, a1: v128, b: v128, epi: i32): void {
+  if (epi == EPI_TANH) {
+    tanh2(f32x4.add(a0, b), f32x4.add(a1, b), out + o, out + o + 16);
+    return;
+  }
   v128.store(out + o, finish(a0, b, epi, aux + o), 0);
   v128.store(out + o, finish(a1, b, epi, aux + o + 16), 16);
 }
