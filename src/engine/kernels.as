@@ -188,6 +188,16 @@ const K_127 = memory.data<i32>([127, 127, 127, 127], 16);
     (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
+/** [hsum(a), hsum(b), hsum(c), hsum(d)] by shuffles, each in hsum's order ((l0 + l1) + (l2 + l3)). */
+// @ts-ignore: decorator
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab01 = i32x4.shuffle(a, b, 0, 1, 4, 5), ab23 = i32x4.shuffle(a, b, 2, 3, 6, 7);
+  const cd01 = i32x4.shuffle(c, d, 0, 1, 4, 5), cd23 = i32x4.shuffle(c, d, 2, 3, 6, 7);
+  const lo = f32x4.add(i32x4.shuffle(ab01, cd01, 0, 2, 4, 6), i32x4.shuffle(ab01, cd01, 1, 3, 5, 7));
+  const hi = f32x4.add(i32x4.shuffle(ab23, cd23, 0, 2, 4, 6), i32x4.shuffle(ab23, cd23, 1, 3, 5, 7));
+  return f32x4.add(lo, hi);
+}
+
 /** Sum of the products of 8 vector pairs at p and d (offsets 0..112). */
 // @ts-ignore: decorator
 @inline function dot8(p: usize, d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, d6: v128, d7: v128): v128 {
@@ -612,14 +622,20 @@ export function denseWgrad(
         s31 = f32x4.add(s31, f32x4.mul(x, d1));
       }
       const g = grad + <usize>i * gib + <usize>o * gob;
-      store<f32>(g, hsum(s00));
-      store<f32>(g + gob, hsum(s01));
-      store<f32>(g + gib, hsum(s10));
-      store<f32>(g + gib + gob, hsum(s11));
-      store<f32>(g + 2 * gib, hsum(s20));
-      store<f32>(g + 2 * gib + gob, hsum(s21));
-      store<f32>(g + 3 * gib, hsum(s30));
-      store<f32>(g + 3 * gib + gob, hsum(s31));
+      if (gi == 1) {
+        // The four inputs' sums of one output are contiguous: one store each.
+        v128.store(g, hsum4(s00, s10, s20, s30));
+        v128.store(g + gob, hsum4(s01, s11, s21, s31));
+      } else {
+        store<f32>(g, hsum(s00));
+        store<f32>(g + gob, hsum(s01));
+        store<f32>(g + gib, hsum(s10));
+        store<f32>(g + gib + gob, hsum(s11));
+        store<f32>(g + 2 * gib, hsum(s20));
+        store<f32>(g + 2 * gib + gob, hsum(s21));
+        store<f32>(g + 3 * gib, hsum(s30));
+        store<f32>(g + 3 * gib + gob, hsum(s31));
+      }
     }
     for (; o < outs; o++) {
       for (let j = 0; j < 4; j++) {
