@@ -71,8 +71,8 @@ export interface KernelExports {
   ): void;
   denseGemm(
     m: number,
-    sr: number,
-    sk: number,
+    bs: number,
+    ks: number,
     rows: number,
     kk: number,
     inp: number,
@@ -82,6 +82,8 @@ export interface KernelExports {
     epi: number,
     aux: number,
   ): void;
+  transpose(src: number, lds: number, rows: number, cols: number, dst: number, ldd: number): void;
+  packRows(src: number, rows: number, cols: number, dst: number): void;
   denseWgrad(
     a: number,
     ins: number,

@@ -125,3 +125,123 @@ Deno.test("epilogue codes are distinct and the arena refuses more than 4 GiB", (
   const a = createArena(256);
   throws(() => a.alloc(1 << 20), /do not fit/);
 });
+
+Deno.test("loadInput's block-transpose paths (MLP, one channel) match the element-wise layout, odd batch", () => {
+  const a = createArena(1 << 18);
+  const bp = 32, n = 7;
+  // MLP: 11 values per example, rows 0..10.
+  const src = a.alloc(n * 11), dst = a.alloc(11 * bp);
+  const f = a.f32();
+  f.set(Float32Array.from({ length: n * 11 }, (_, i) => i + 1), src / 4);
+  f.fill(7, dst / 4, dst / 4 + 11 * bp);
+  a.kernels.loadInput(src, n, 1, 1, 11, dst, bp, 1, 1, 0);
+  for (let p = 0; p < 11; p++) {
+    for (let b = 0; b < bp; b++) equal(f[dst / 4 + p * bp + b], b < n ? b * 11 + p + 1 : 0);
+  }
+  // One channel, 3×5 images padded by 1 (wp 7, chanRows 35).
+  const src2 = a.alloc(n * 15), dst2 = a.alloc(35 * bp);
+  f.set(Float32Array.from({ length: n * 15 }, (_, i) => i + 1), src2 / 4);
+  f.fill(7, dst2 / 4, dst2 / 4 + 35 * bp);
+  a.kernels.loadInput(src2, n, 3, 5, 1, dst2, bp, 7, 35, 1);
+  for (let y = 0; y < 3; y++) {
+    for (let x = 0; x < 5; x++) {
+      const r = (y + 1) * 7 + x + 1;
+      for (let b = 0; b < bp; b++) {
+        equal(f[dst2 / 4 + r * bp + b], b < n ? b * 15 + y * 5 + x + 1 : 0);
+      }
+    }
+  }
+  equal(f[dst2 / 4], 7); // border rows untouched
+});
+
+Deno.test("denseGemm sums each output in ascending k (bit-exact), on the stored and the packed kernel, rows not a multiple of 4", () => {
+  const rows = 7, kk = 5, bp = 32;
+  const a = createArena(1 << 18);
+  const m = a.alloc(rows * kk), packed = a.alloc(8 * kk), inp = a.alloc(kk * bp);
+  const out = a.alloc(rows * bp), out2 = a.alloc(rows * bp), bias = a.alloc(rows);
+  const tw = a.alloc(kk * rows), out3 = a.alloc(kk * bp);
+  const f = a.f32();
+  let s = 1;
+  const r = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
+  for (let i = 0; i < rows * kk; i++) f[m / 4 + i] = r();
+  for (let i = 0; i < kk * bp; i++) f[inp / 4 + i] = r();
+  for (let i = 0; i < rows; i++) f[bias / 4 + i] = r();
+  // Forward: kernel [rows, kk] packed, out[o] = bias[o] + Σ_k m[o, k] in[k].
+  a.kernels.packRows(m, rows, kk, packed);
+  a.kernels.denseGemm(packed, 4 * kk, 4, rows, kk, inp, out, bp, bias, EPI.linear, 0);
+  for (let o = 0; o < rows; o++) {
+    for (let b = 0; b < bp; b++) {
+      let acc = 0;
+      for (let k = 0; k < kk; k++) {
+        acc = Math.fround(acc + Math.fround(f[m / 4 + o * kk + k] * f[inp / 4 + k * bp + b]));
+      }
+      equal(f[out / 4 + o * bp + b], Math.fround(acc + f[bias / 4 + o]));
+    }
+  }
+  // The packed copy's missing rows of the last block are zero.
+  equal(f[packed / 4 + 4 * kk + 3], 0);
+  // Input gradient form: a [kk, rows] matrix read as it is (bs = 4, ks = rows): outputs = rows.
+  for (let i = 0; i < kk * rows; i++) f[tw / 4 + i] = r();
+  a.kernels.denseGemm(tw, 4, rows, rows, kk, inp, out2, bp, 0, EPI.linear, 0);
+  for (let o = 0; o < rows; o++) {
+    for (let b = 0; b < bp; b++) {
+      let acc = 0;
+      for (let k = 0; k < kk; k++) {
+        acc = Math.fround(acc + Math.fround(f[tw / 4 + k * rows + o] * f[inp / 4 + k * bp + b]));
+      }
+      equal(f[out2 / 4 + o * bp + b], acc);
+    }
+  }
+  // transpose: dst[c·ldd + r] = src[r·lds + c], edges included.
+  a.kernels.transpose(m, kk, rows, kk, out3, bp);
+  for (let o = 0; o < rows; o++) {
+    for (let k = 0; k < kk; k++) equal(f[out3 / 4 + k * bp + o], f[m / 4 + o * kk + k]);
+  }
+});
+
+Deno.test("denseWgrad: four lane sums in ascending column, then (l0 + l1) + (l2 + l3) (bit-exact), edges included", () => {
+  const ins = 6, outs = 3, bp = 64;
+  const a = createArena(1 << 18);
+  const x = a.alloc(ins * bp), dz = a.alloc(outs * bp), g = a.alloc(ins * outs);
+  const g2 = a.alloc(ins * outs);
+  const f = a.f32();
+  let s = 7;
+  const r = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
+  for (let i = 0; i < ins * bp; i++) f[x / 4 + i] = r();
+  for (let i = 0; i < outs * bp; i++) f[dz / 4 + i] = r();
+  a.kernels.denseWgrad(x, ins, dz, outs, bp, g, 1, ins);
+  a.kernels.denseWgrad(x, ins, dz, outs, bp, g2, outs, 1);
+  for (let i = 0; i < ins; i++) {
+    for (let o = 0; o < outs; o++) {
+      const lane = [0, 0, 0, 0];
+      for (let c = 0; c < bp; c++) {
+        lane[c % 4] = Math.fround(
+          lane[c % 4] + Math.fround(f[x / 4 + i * bp + c] * f[dz / 4 + o * bp + c]),
+        );
+      }
+      const want = Math.fround(
+        Math.fround(lane[0] + lane[1]) + Math.fround(lane[2] + lane[3]),
+      );
+      equal(f[g / 4 + o * ins + i], want);
+      equal(f[g2 / 4 + i * outs + o], want);
+    }
+  }
+});
+
+Deno.test("denseGemm's tanh epilogue (two vectors interleaved) gives tanhArray's bits", () => {
+  const rows = 6, kk = 9, bp = 32;
+  const a = createArena(1 << 18);
+  const m = a.alloc(8 * kk), inp = a.alloc(kk * bp), bias = a.alloc(rows);
+  const lin = a.alloc(rows * bp), th = a.alloc(rows * bp), ref = a.alloc(rows * bp);
+  const f = a.f32();
+  let s = 3;
+  const r = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
+  for (let i = 0; i < 8 * kk; i++) f[m / 4 + i] = 3 * r();
+  for (let i = 0; i < kk * bp; i++) f[inp / 4 + i] = r();
+  for (let i = 0; i < rows; i++) f[bias / 4 + i] = r();
+  a.kernels.denseGemm(m, 4 * kk, 4, rows, kk, inp, lin, bp, bias, EPI.linear, 0);
+  a.kernels.denseGemm(m, 4 * kk, 4, rows, kk, inp, th, bp, bias, EPI.tanh, 0);
+  a.kernels.tanhArray(lin, ref, rows * bp);
+  const u = a.i32();
+  deepEqual(u.subarray(th / 4, th / 4 + rows * bp), u.subarray(ref / 4, ref / 4 + rows * bp));
+});

@@ -288,6 +288,10 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   );
   const rDct = plans.map((p) => dct ? [need(p.count), need(p.count)] : [-1, -1]);
   const rScratch = need(4 * Math.max(1, ...plans.map((p) => p.format === "sparse" ? p.count : 1)));
+  // The forward's packed copy of a dense kernel (one layer at a time; see packRows).
+  const rDenseT = need(
+    Math.max(1, ...plans.map((p) => p.format === "dense" ? 4 * Math.ceil(p.outs / 4) * p.ins : 1)),
+  );
   const rStaging = need(batchSize * pixels);
   const rLabels = need(Math.ceil(batchSize / 4));
   const rStats = need(4);
@@ -374,6 +378,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
   }
   const total = paramCount;
   const scratch = addr(rScratch);
+  const denseT = addr(rDenseT);
   const staging = addr(rStaging);
   const labelsAt = addr(rLabels);
   const stats = addr(rStats);
@@ -420,11 +425,12 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const w = weightsOf(layer);
       const bias = P + 4 * layer.b;
       if (plan.format === "dense") {
-        // Stored [out, in]: output stride `ins`, contraction stride 1.
+        // Stored [out, in]; the product reads 4 outputs' weights at a time: a packed copy.
+        kx.packRows(w, plan.outs, plan.ins, denseT);
         kx.denseGemm(
-          w,
-          plan.ins,
-          1,
+          denseT,
+          4 * plan.ins,
+          4,
           plan.outs,
           plan.ins,
           layer.input,
@@ -541,7 +547,7 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       const aux = below === undefined ? 0 : activation === "hard-tanh" ? below.z : below.output;
       const w = weightsOf(layer);
       if (plan.format === "dense") {
-        kx.denseGemm(w, 1, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
+        kx.denseGemm(w, 4, plan.ins, plan.ins, plan.outs, dz, target, bp, 0, epi, aux);
       } else {
         kx.gather(layer.tW, w, layer.tPerm, plan.count);
         kx.gatherConv(
