@@ -171,6 +171,14 @@ const K_127 = memory.data<i32>([127, 127, 127, 127], 16);
   q: usize, x: usize, b: v128, epi: i32,
   a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, a7: v128,
 ): void {
+  if (epi == EPI_TANH) {
+    // Two tanh chains side by side (tanh2: same operations, same bits, fuller pipelines).
+    tanh2(f32x4.add(a0, b), f32x4.add(a1, b), q, q + 16);
+    tanh2(f32x4.add(a2, b), f32x4.add(a3, b), q + 32, q + 48);
+    tanh2(f32x4.add(a4, b), f32x4.add(a5, b), q + 64, q + 80);
+    tanh2(f32x4.add(a6, b), f32x4.add(a7, b), q + 96, q + 112);
+    return;
+  }
   v128.store(q, finish(a0, b, epi, x), 0);
   v128.store(q, finish(a1, b, epi, x + 16), 16);
   v128.store(q, finish(a2, b, epi, x + 32), 32);
