@@ -208,14 +208,14 @@ export const ID_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { cellIdPayload } from "./id.ts";
+ * import { cellIdPayload, RESULTS_VERSION } from "./id.ts";
  * const payload = cellIdPayload({
  *   kind: "measure",
  *   config: { measure: "exactness", method: "eoi", density: 0.5, activation: "linear", repeats: 1,
  *     shape: { kind: "dense", inFeatures: 4, outFeatures: 4 } },
  * });
  * equal(payload, '{"config":{"activation":"linear","density":0.5,"measure":"exactness","method":"eoi",' +
- *   '"shape":{"inFeatures":4,"kind":"dense","outFeatures":4}},"kind":"measure","version":2}');
+ *   `"shape":{"inFeatures":4,"kind":"dense","outFeatures":4}},"kind":"measure","version":${RESULTS_VERSION}}`);
  * ```
  */
 export function cellIdPayload(cell: Cell): string {
