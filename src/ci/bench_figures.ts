@@ -701,3 +701,40 @@ export function baselineFigures(
     ]),
   );
 }
+
+/**
+ * Combines the gate's report on a first measurement with its report on a
+ * second, independent one taken because the first flagged regressions: a
+ * figure regresses only if it regressed in both (figures on a shared
+ * machine swing by up to 2× between minutes; a real slowdown shows twice).
+ * Missing baseline figures fail either way. Rows and values are the
+ * second measurement's.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { confirmGate, gate } from "./bench_figures.ts";
+ * const baseline = { version: 1, method: { statistic: "min", aggregate: "median", runs: 3 },
+ *   sizes: [], threshold: 0.25, thresholds: {}, figures: { "g: a": 1, "g: b": 1 }, measured: "" } as const;
+ * const fig = (a: number, b: number) => [
+ *   { name: "g: a", baseline: "x", value: a, runs: [a] },
+ *   { name: "g: b", baseline: "x", value: b, runs: [b] },
+ * ];
+ * const both = confirmGate(gate(baseline, fig(2, 2)), gate(baseline, fig(1.1, 1.9)));
+ * equal(both.ok, false);
+ * equal(both.regressions.map((r) => r.name).join(), "g: b");
+ * equal(confirmGate(gate(baseline, fig(2, 1)), gate(baseline, fig(1, 2))).ok, true);
+ * ```
+ */
+export function confirmGate(first: GateReport, second: GateReport): GateReport {
+  const flagged = new Set(first.regressions.map((r) => r.name));
+  const regressions = second.regressions.filter((r) => flagged.has(r.name));
+  const missing = [...new Set([...first.missing, ...second.missing])];
+  return {
+    ok: regressions.length === 0 && missing.length === 0,
+    rows: second.rows,
+    regressions,
+    missing,
+    added: second.added,
+  };
+}

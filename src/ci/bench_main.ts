@@ -31,6 +31,7 @@ import {
   baselineFigures,
   type BaselineFile,
   type BenchEntry,
+  confirmGate,
   type Figure,
   type FigureMethod,
   type FigureNoise,
@@ -38,6 +39,7 @@ import {
   figuresOf,
   formatGateReport,
   gate,
+  type GateReport,
   parseBenchJson,
   type RunStatistic,
   thresholdFromNoise,
@@ -311,7 +313,18 @@ export async function benchMain(
       Deno.writeTextFileSync(join(a.out, "figures.json"), JSON.stringify(figures, null, 2) + "\n");
       io.stdout(`wrote ${join(a.out, "benchmark.json")} (customSmallerIsBetter)\n`);
       if (!a.gate) return 0;
-      return _gate(base, figures, a.baseline, io);
+      if (base === undefined) return _gate(base, figures, a.baseline, io);
+      const first = gate(base, figures);
+      if (first.ok || first.missing.length > 0) return _report(first, io);
+      // Regressions flagged: measure again; a figure fails only if it regresses twice.
+      io.stdout(
+        formatGateReport(first) + "\n" +
+          `speed gate: ${first.regressions.length} figure(s) above their thresholds; measuring again ` +
+          `to confirm (a figure fails only if the second measurement regresses too)\n`,
+      );
+      const again = await _measure(method, sizes, join(a.out, "confirm"), io.stderr);
+      io.stdout(_table(again));
+      return _report(confirmGate(first, gate(base, again)), io);
     }
     if (a.command === "gate") {
       const path = join(a.out, "figures.json");
@@ -421,6 +434,15 @@ function _median(xs: readonly number[]): number {
   return s[s.length >> 1];
 }
 
+/** Prints a gate report (to stderr when it fails); returns the exit code. */
+function _report(
+  report: GateReport,
+  io: { stdout: (t: string) => void; stderr: (t: string) => void },
+): number {
+  (report.ok ? io.stdout : io.stderr)(formatGateReport(report) + "\n");
+  return report.ok ? 0 : 1;
+}
+
 function _gate(
   base: BaselineFile | undefined,
   figures: readonly Figure[],
@@ -431,9 +453,7 @@ function _gate(
     io.stderr(`speed gate: no baseline at ${path}; create it with deno task bench:baseline\n`);
     return 2;
   }
-  const report = gate(base, figures);
-  (report.ok ? io.stdout : io.stderr)(formatGateReport(report) + "\n");
-  return report.ok ? 0 : 1;
+  return _report(gate(base, figures), io);
 }
 
 if (import.meta.main) {
