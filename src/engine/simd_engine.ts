@@ -90,8 +90,9 @@ export interface SimdEngineOptions extends EngineSgd {
 
 /**
  * A simd {@linkcode StepEngine} that also exposes the passes the metrics at
- * initialization need (no update, no state change): the logits, the
- * gradient of the mean cross-entropy w.r.t. every kernel, and the gradient
+ * initialization need (no update, no state change): the logits with the
+ * gradient of the mean cross-entropy w.r.t. every kernel (one forward and
+ * one backward pass), and the gradient
  * of one logit summed over the batch w.r.t. the input (one row of every
  * example's input–output Jacobian).
  *
@@ -113,14 +114,13 @@ export interface SimdEngineOptions extends EngineSgd {
  * ```
  */
 export interface SimdEngine extends StepEngine {
-  /** Logits of `n` images (example-major, `n × classes`). */
-  logits(images: Float32Array, n: number): Float32Array;
   /**
-   * Gradient of the batch's mean softmax cross-entropy w.r.t. every kernel,
-   * in the network's (tfjs) layout; entries the engine does not store (those
-   * of a sparse layer outside its mask) are 0.
+   * The batch's logits (example-major, `n × classes`) and the gradient of its
+   * mean softmax cross-entropy w.r.t. every kernel, in the network's (tfjs)
+   * layout; entries the engine does not store (those of a sparse layer
+   * outside its mask) are 0.
    */
-  kernelGradients(batch: EngineBatch): Float32Array[];
+  kernelGradients(batch: EngineBatch): { logits: Float32Array; gradients: Float32Array[] };
   /**
    * For each class `k`, the gradient of `Σ_n logits[n, k]` w.r.t. the `n`
    * input images (`n · h·w·c`, image-major, `(h, w, c)` order): row `k` of
@@ -498,11 +498,9 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
       }
       const g = G + 4 * layer.k;
       // grad[o·ins + i] = Σ_b in[i]·dz[o]: the [out, in] order of the stored kernel.
-      if (!weights) {
-        // Only the input gradient is wanted.
-      } else if (plan.format === "dense") {
+      if (weights && plan.format === "dense") {
         kx.denseWgrad(layer.input, plan.ins, dz, plan.outs, bp, g, 1, plan.ins);
-      } else {
+      } else if (weights) {
         kx.gatherWgrad(
           layer.ptr,
           layer.rows,
@@ -673,38 +671,29 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     return n;
   };
 
-  const logits = (images: Float32Array, n: number): Float32Array => {
-    const count = probeBatch(images, "SimdEngine.logits");
-    if (count !== n) {
-      throw new RangeError(
-        `SimdEngine.logits: ${images.length} values are ${count} images, not ${n}`,
-      );
-    }
-    const bp = forward(images, new Uint8Array(n), n);
-    const last = layers[L - 1];
-    const classes = last.plan.outs;
-    const view = arena.f32();
-    const out = new Float32Array(n * classes);
-    for (let c = 0; c < classes; c++) {
-      const row = last.output / 4 + c * bp;
-      for (let b = 0; b < n; b++) out[b * classes + c] = view[row + b];
-    }
-    return out;
-  };
-
-  const kernelGradients = (batch: EngineBatch): Float32Array[] => {
+  const kernelGradients = (
+    batch: EngineBatch,
+  ): { logits: Float32Array; gradients: Float32Array[] } => {
     const n = _checkBatch(batch, pixels, config.classes, batchSize, "SimdEngine.kernelGradients");
     const bp = forward(batch.images, batch.labels, n);
     const last = layers[L - 1];
-    kx.softmaxCrossEntropy(last.output, last.plan.outs, n, bp, labelsAt, rBufAddr(0), stats);
-    backward(bp, true, false);
+    const classes = last.plan.outs;
     const view = arena.f32();
-    return layers.map(({ plan, k }) => {
+    const logits = new Float32Array(n * classes);
+    for (let c = 0; c < classes; c++) {
+      const row = last.output / 4 + c * bp;
+      for (let b = 0; b < n; b++) logits[b * classes + c] = view[row + b];
+    }
+    kx.softmaxCrossEntropy(last.output, classes, n, bp, labelsAt, rBufAddr(0), stats);
+    backward(bp, true, false);
+    const g = arena.f32();
+    const gradients = layers.map(({ plan, k }) => {
       const out = new Float32Array(kernelSize(plan.shape));
       const index = plan.index;
-      for (let j = 0; j < plan.count; j++) out[index[j]] = view[G / 4 + k + j];
+      for (let j = 0; j < plan.count; j++) out[index[j]] = g[G / 4 + k + j];
       return out;
     });
+    return { logits, gradients };
   };
 
   const inputGradients = (images: Float32Array): Float32Array[] => {
@@ -763,7 +752,6 @@ export function createSimdEngine(network: SimdNetwork, options: SimdEngineOption
     step,
     evaluate,
     readWeights,
-    logits,
     kernelGradients,
     inputGradients,
     dispose() {

@@ -261,7 +261,7 @@ async function _tfjsPasses(network: Network, batch: Batch): Promise<_Passes> {
   return { singularValues, gradients, logits };
 }
 
-/** The same passes on a simd engine built for this batch (one backward pass per class for the Jacobian). */
+/** The same passes on a simd engine built for this batch: one forward pass and one backward pass per class for the Jacobian, one forward and backward pass for the gradient and the logits. */
 async function _simdPasses(network: Network, batch: Batch): Promise<_Passes> {
   const n = batch.x.shape[0];
   const d = batch.x.shape[1] * batch.x.shape[2] * batch.x.shape[3];
@@ -282,11 +282,8 @@ async function _simdPasses(network: Network, batch: Batch): Promise<_Passes> {
   });
   try {
     const rows = probe.inputGradients(images);
-    return {
-      singularValues: _singularValues(rows, n, d, classes),
-      gradients: probe.kernelGradients({ images, labels }),
-      logits: probe.logits(images, n),
-    };
+    const { logits, gradients } = probe.kernelGradients({ images, labels });
+    return { singularValues: _singularValues(rows, n, d, classes), gradients, logits };
   } finally {
     probe.dispose();
   }
