@@ -149,7 +149,9 @@ export function reproduceCommand(program: Command, ctx: CliContext): void {
     .option("--max-parameters <n>", "refuse a network with more kernel entries (default 268435456)")
     .option("--max-depth <n>", "refuse a network with more layers (default 10000)")
     .action(async (names: string[], o: _Options) => {
-      const workers = parseWorkers(o.workers);
+      // "auto" (what `deno task reproduce` passes) means one process for an in-memory store,
+      // which worker processes cannot share; an explicit number > 1 there is a usage error.
+      const workers = o.workers === "auto" && o.store === ":memory:" ? 1 : parseWorkers(o.workers);
       if (workers > 1 && o.store === ":memory:") {
         throw new UsageError(
           "--workers: worker processes cannot share an in-memory store (:memory:)",

@@ -109,6 +109,21 @@ Deno.test("--workers 2 writes the same bytes as --workers 1, with true counts, a
   }
 });
 
+Deno.test("--workers auto (the task's default) runs an in-memory store in one process; --workers 2 there is a usage error", async () => {
+  const auto = await _run(["--store", ":memory:", "--workers", "auto", "--no-report"]);
+  equal(auto.code, EXIT.OK, auto.stderr);
+  ok(auto.stderr.includes("ran 12 job(s): 12 ok, 0 diverged, 0 failed"), auto.stderr);
+  ok(!auto.stderr.includes("worker(s)"), auto.stderr);
+  const two = await _run(["--store", ":memory:", "--workers", "2", "--no-report"]);
+  equal(two.code, EXIT.USAGE, two.stderr);
+  ok(two.stderr.includes("worker processes cannot share an in-memory store (:memory:)"), two.stderr);
+});
+
+Deno.test("deno task reproduce uses every CPU (--workers auto)", () => {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
+  ok(/ reproduce --workers auto$/.test(config.tasks.reproduce), config.tasks.reproduce);
+});
+
 Deno.test("two separate runners on one store share the grid: each job written once, counts add up", async () => {
   const dir = await Deno.makeTempDir({ prefix: "workers_test_" });
   try {
