@@ -116,7 +116,10 @@ Deno.test("--workers auto (the task's default) runs an in-memory store in one pr
   ok(!auto.stderr.includes("worker(s)"), auto.stderr);
   const two = await _run(["--store", ":memory:", "--workers", "2", "--no-report"]);
   equal(two.code, EXIT.USAGE, two.stderr);
-  ok(two.stderr.includes("worker processes cannot share an in-memory store (:memory:)"), two.stderr);
+  ok(
+    two.stderr.includes("worker processes cannot share an in-memory store (:memory:)"),
+    two.stderr,
+  );
 });
 
 Deno.test("deno task reproduce uses every CPU (--workers auto)", () => {

@@ -112,7 +112,14 @@ function _tall(weights: ArrayLike<number>, mask: ArrayLike<number>, p: number, q
   return { rows, cols, transposed, start, idx, val, pos };
 }
 
-/** E = MᵀM − target·I for the tall CSR matrix; returns ‖E‖_F. */
+/**
+ * E = MᵀM − target·I for the tall CSR matrix; returns ‖E‖_F. Each row's columns ascend, so a
+ * row adds `val[a]·val[b]` to the upper entry (idx[a], idx[b]), b ≥ a, and one pass in row-major
+ * order mirrors the lower triangle, subtracts the target on the diagonal and sums the squares.
+ * Every entry is the same sum, in the same order of rows, as the full double loop over the row
+ * would give (val[a]·val[b] = val[b]·val[a] exactly), and the norm the same row-major sum: the
+ * same bits at half the multiply-adds.
+ */
 function _residual(t: _Tall, target: number, E: Float64Array): number {
   const { rows, cols, start, idx, val } = t;
   E.fill(0);
@@ -120,13 +127,62 @@ function _residual(t: _Tall, target: number, E: Float64Array): number {
     const s = start[r], e = start[r + 1];
     for (let a = s; a < e; a++) {
       const va = val[a], row = idx[a] * cols;
-      for (let b = s; b < e; b++) E[row + idx[b]] += va * val[b];
+      for (let b = a; b < e; b++) E[row + idx[b]] += va * val[b];
     }
   }
   let norm = 0;
-  for (let c = 0; c < cols; c++) E[c * cols + c] -= target;
-  for (let i = 0; i < E.length; i++) norm += E[i] * E[i];
+  for (let i = 0; i < cols; i++) {
+    const row = i * cols;
+    for (let j = 0; j < i; j++) {
+      const v = E[j * cols + i];
+      E[row + j] = v;
+      norm += v * v;
+    }
+    const d = E[row + i] - target;
+    E[row + i] = d;
+    norm += d * d;
+    for (let j = i + 1; j < cols; j++) norm += E[row + j] * E[row + j];
+  }
   return Math.sqrt(norm);
+}
+
+/**
+ * One plain gradient step on every row: val −= scale · (M·E) at the mask (E fixed for the
+ * step, so rows are independent). `grad` holds one row's gradient.
+ */
+function _descend(t: _Tall, E: Float64Array, grad: Float64Array, scale: number): void {
+  const { rows, cols, start, idx, val } = t;
+  // ∇_M ‖MᵀM − sI‖_F = 2·M·E/‖E‖; row r only needs row r of M (E is fixed this step).
+  // E is symmetric: E(idx[a], col) is read as E(col, idx[a]), along one row of E. Four
+  // entries of the row at a time, each its own sum over a in order (same bits as one at a
+  // time; four independent chains of adds instead of one).
+  for (let r = 0; r < rows; r++) {
+    const s = start[r], e = start[r + 1];
+    let b = s;
+    for (; b + 3 < e; b += 4) {
+      const r0 = idx[b] * cols, r1 = idx[b + 1] * cols;
+      const r2 = idx[b + 2] * cols, r3 = idx[b + 3] * cols;
+      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+      for (let a = s; a < e; a++) {
+        const v = val[a], c = idx[a];
+        g0 += v * E[r0 + c];
+        g1 += v * E[r1 + c];
+        g2 += v * E[r2 + c];
+        g3 += v * E[r3 + c];
+      }
+      grad[b - s] = g0;
+      grad[b + 1 - s] = g1;
+      grad[b + 2 - s] = g2;
+      grad[b + 3 - s] = g3;
+    }
+    for (; b < e; b++) {
+      const row = idx[b] * cols;
+      let g = 0;
+      for (let a = s; a < e; a++) g += val[a] * E[row + idx[a]];
+      grad[b - s] = g;
+    }
+    for (let b = s; b < e; b++) val[b] -= scale * grad[b - s];
+  }
 }
 
 function _dims(shape: LayerShape): [number, number] {
@@ -231,30 +287,21 @@ export function approxIsometry(
   }
   const [p, q] = _dims(shape);
   const t = _tall(weights, mask, p, q);
-  const { rows, cols, start, idx, val } = t;
+  const { cols, val } = t;
   const E = new Float64Array(cols * cols);
   const errorBefore = _residual(t, target, E);
   let norm = errorBefore;
-  let best = val.slice(), bestNorm = errorBefore;
+  const best = val.slice();
+  let bestNorm = errorBefore;
   const grad = new Float64Array(cols);
   for (let step = 0; step < steps; step++) {
     if (!(norm > 0 && Number.isFinite(norm))) break;
     const scale = loss === "squared" ? 4 * lr : (2 * lr) / norm;
-    // ∇_M ‖MᵀM − sI‖_F = 2·M·E/‖E‖; row r only needs row r of M (E is fixed this step).
-    for (let r = 0; r < rows; r++) {
-      const s = start[r], e = start[r + 1];
-      for (let b = s; b < e; b++) {
-        const col = idx[b];
-        let g = 0;
-        for (let a = s; a < e; a++) g += val[a] * E[idx[a] * cols + col];
-        grad[b - s] = g;
-      }
-      for (let b = s; b < e; b++) val[b] -= scale * grad[b - s];
-    }
+    _descend(t, E, grad, scale);
     norm = _residual(t, target, E);
     if (norm < bestNorm) {
       bestNorm = norm;
-      best = val.slice();
+      best.set(val);
     }
   }
   const out = new Float32Array(weights.length);
