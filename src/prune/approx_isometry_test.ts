@@ -54,3 +54,75 @@ Deno.test("approxIsometry() with 0 steps returns the masked input; errors name t
   throws(() => approxIsometry([1, 2, 3, 4], [1, 1, 1, 1], shape, { steps: -1 }), RangeError);
   throws(() => approxIsometry([1, 2, 3, 4], [1, 1, 1, 1], shape, { learningRate: 0 }), RangeError);
 });
+
+/**
+ * The textbook form of the same descent, entry by entry: tall orientation M (rows ≥ cols),
+ * E = MᵀM − target·I summed over every pair of a row's kept entries, g = M·E at the mask,
+ * the best iterate kept. The optimised kernel must give these bits exactly (the cell results of
+ * `approx-isometry` are keyed by RESULTS_VERSION, which a changed sum order would have to bump).
+ */
+function _textbook(
+  weights: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  p: number,
+  q: number,
+  steps: number,
+  lr: number,
+  target: number,
+): Float32Array {
+  const tr = p < q, rows = tr ? q : p, cols = tr ? p : q;
+  const at = (r: number, c: number) => (tr ? c * q + r : r * q + c);
+  const kept: number[][] = [];
+  for (let r = 0; r < rows; r++) {
+    kept.push([]);
+    for (let c = 0; c < cols; c++) if (mask[at(r, c)] !== 0) kept[r].push(c);
+  }
+  const M = Array.from({ length: rows }, (_, r) => kept[r].map((c) => weights[at(r, c)]));
+  const residual = (): [number, number[][]] => {
+    const E = Array.from({ length: cols }, () => new Array<number>(cols).fill(0));
+    for (let r = 0; r < rows; r++) {
+      for (let a = 0; a < kept[r].length; a++) {
+        for (let b = 0; b < kept[r].length; b++) E[kept[r][a]][kept[r][b]] += M[r][a] * M[r][b];
+      }
+    }
+    for (let c = 0; c < cols; c++) E[c][c] -= target;
+    let n = 0;
+    for (const row of E) for (const v of row) n += v * v;
+    return [Math.sqrt(n), E];
+  };
+  let [norm, E] = residual();
+  let best = M.map((row) => row.slice()), bestNorm = norm;
+  for (let s = 0; s < steps && norm > 0 && Number.isFinite(norm); s++) {
+    const scale = (2 * lr) / norm;
+    for (let r = 0; r < rows; r++) {
+      const g = kept[r].map((col) => {
+        let x = 0;
+        for (let a = 0; a < kept[r].length; a++) x += M[r][a] * E[kept[r][a]][col];
+        return x;
+      });
+      for (let b = 0; b < g.length; b++) M[r][b] -= scale * g[b];
+    }
+    [norm, E] = residual();
+    if (norm < bestNorm) [bestNorm, best] = [norm, M.map((row) => row.slice())];
+  }
+  const out = new Float32Array(p * q);
+  for (let r = 0; r < rows; r++) kept[r].forEach((c, b) => (out[at(r, c)] = best[r][b]));
+  return out;
+}
+
+Deno.test("approxIsometry() gives exactly the bits of the textbook double loops (wide, tall, conv)", () => {
+  const cases: [LayerShape, number, number, number][] = [
+    [{ kind: "dense", inFeatures: 40, outFeatures: 24 }, 40, 24, 0.3],
+    [{ kind: "dense", inFeatures: 9, outFeatures: 33 }, 9, 33, 0.45],
+    [{ kind: "conv", kernelHeight: 3, kernelWidth: 3, inChannels: 4, outChannels: 6 }, 36, 6, 0.5],
+  ];
+  for (const [shape, p, q, d] of cases) {
+    const { weights, mask } = sparseLayer(p, q, d, 7);
+    const got = approxIsometry(weights, mask, shape, { steps: 300, target: 1.05 }).weights;
+    const want = _textbook(weights, mask, p, q, 300, 0.1, 1.05);
+    equal(got.length, want.length);
+    let same = 0;
+    for (let i = 0; i < got.length; i++) if (Object.is(got[i], want[i])) same++;
+    equal(same, got.length, `${JSON.stringify(shape)}: ${got.length - same} entries differ`);
+  }
+});
