@@ -18,10 +18,11 @@
  *
  * where `evaluated` counts the validation examples of every finished epoch
  * and the test examples, and `init` is, for `approx-isometry`, its 10,000
- * refinement steps (1,000 from 1000 layers) of `Σ 2·p·(d·q)² + 2·q²`
+ * refinement steps (1,000 from 1000 layers) of `Σ 1.5·p·(d·q)² + 2·q²`
  * scalar operations per step over its sparse layers (`p`, `q` the larger and
- * smaller side, `d` the layer's density; the refinement's sparse Gram and
- * gradient) at `perIsoOp` seconds each, else 0.
+ * smaller side, `d` the layer's density; the refinement's sparse Gram, of
+ * which it sums one triangle, its gradient, and the residual's mirror and
+ * norm) at `perIsoOp` seconds each, else 0.
  * Per-layer densities come from the allocation (`uniform` for the score
  * allocations, whose per-layer split is only known after scoring). A measure
  * job costs `perMeasure` seconds. The constants are calibrated on the 2-core
@@ -181,7 +182,7 @@ export function jobWork(cell: Cell, constants: CostConstants = COST_CONSTANTS): 
     const fanIn = s.kind === "dense" ? s.inFeatures : s.inChannels * s.kernelHeight * s.kernelWidth;
     const fanOut = s.kind === "dense" ? s.outFeatures : s.outChannels;
     const p = Math.max(fanIn, fanOut), q = Math.min(fanIn, fanOut);
-    if (densities[l] < 1) iso += 2 * p * (densities[l] * q) ** 2 + 2 * q * q;
+    if (densities[l] < 1) iso += 1.5 * p * (densities[l] * q) ** 2 + 2 * q * q;
   });
   const validation = Math.round(_TRAIN_SIZE * VALIDATION_FRACTION);
   const trainN = Math.min(c.trainExamples ?? Infinity, _TRAIN_SIZE - validation);
@@ -266,4 +267,110 @@ export function longestFirst<J extends Pick<Job, "cell">>(
 ): J[] {
   const cost = jobs.map((j) => estimateJobSeconds(j.cell, constants));
   return jobs.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b).map((i) => jobs[i]);
+}
+
+/**
+ * One measured job for {@linkcode fitCostConstants}: its cell and the seconds it took.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { CostSample } from "./cost.ts";
+ * const s: CostSample = { cell: { kind: "measure", config: { measure: "exactness", method: "eoi",
+ *   shape: { kind: "dense", inFeatures: 4, outFeatures: 4 }, density: 0.5, activation: "tanh" } }, seconds: 0.02 };
+ * equal(s.seconds, 0.02);
+ * ```
+ */
+export interface CostSample {
+  /** The job's cell. */
+  readonly cell: Cell;
+  /** Its measured wall seconds (positive). */
+  readonly seconds: number;
+}
+
+/**
+ * Calibrates the cost model on measured jobs. Training jobs: the non-negative
+ * constants that minimise the squared *relative* error
+ * `Σ ((estimate − seconds) / seconds)²` (each job weighs the same whatever its
+ * length), by exact coordinate descent on the normal equations (a convex
+ * problem; 5 unknowns); training and evaluation share one
+ * seconds-per-multiply-add, and `convFactor` is kept from `base` (it enters
+ * the work, not the sum). Measure jobs, whose cost the model does not break
+ * down (an exactness check takes milliseconds, a timing cell seconds): their
+ * mean, so that a grid's measure total comes out right. Returns the constants
+ * and the relative rms error over the training jobs (0 without any).
+ *
+ * @throws {RangeError} for no samples or a non-positive or non-finite `seconds`.
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { fitCostConstants } from "./cost.ts";
+ * const cell = { kind: "measure", config: { measure: "exactness", method: "eoi",
+ *   shape: { kind: "dense", inFeatures: 4, outFeatures: 4 }, density: 0.5, activation: "tanh" } } as const;
+ * const { constants } = fitCostConstants([{ cell, seconds: 0.02 }, { cell, seconds: 0.08 }]);
+ * ok(Math.abs(constants.perMeasure - 0.05) < 1e-12); // the mean
+ * ```
+ */
+export function fitCostConstants(
+  samples: readonly CostSample[],
+  base: CostConstants = COST_CONSTANTS,
+): { constants: CostConstants; relativeRms: number } {
+  if (samples.length === 0) throw new RangeError("fitCostConstants: no samples");
+  const features = (w: JobWork) => [w.macTrain + w.macEval, w.units, w.steps, w.jobs, w.isoOps];
+  const n = 5;
+  const A = Array.from({ length: n }, () => new Float64Array(n));
+  const b = new Float64Array(n);
+  const rows: number[][] = [];
+  let measureSeconds = 0, measures = 0;
+  for (const { cell, seconds } of samples) {
+    if (!(seconds > 0 && Number.isFinite(seconds))) {
+      throw new RangeError(`fitCostConstants: seconds must be positive and finite; got ${seconds}`);
+    }
+    if (cell.kind === "measure") {
+      measureSeconds += seconds;
+      measures++;
+      continue;
+    }
+    // Divided by the seconds: the relative error is then a plain residual against 1.
+    const x = features(jobWork(cell, base)).map((v) => v / seconds);
+    for (let i = 0; i < n; i++) {
+      b[i] += x[i];
+      for (let j = 0; j < n; j++) A[i][j] += x[i] * x[j];
+    }
+    rows.push(x);
+  }
+  const theta = new Float64Array(n);
+  for (let sweep = 0; sweep < 100_000 && rows.length > 0; sweep++) {
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      if (A[i][i] === 0) continue;
+      let r = b[i];
+      for (let j = 0; j < n; j++) if (j !== i) r -= A[i][j] * theta[j];
+      const next = Math.max(0, r / A[i][i]);
+      change = Math.max(change, Math.abs(next - theta[i]) / (Math.abs(next) + 1e-300));
+      theta[i] = next;
+    }
+    if (change < 1e-13) break;
+  }
+  let sq = 0;
+  for (const x of rows) {
+    let e = -1;
+    for (let i = 0; i < n; i++) e += theta[i] * x[i];
+    sq += e * e;
+  }
+  const [perMac, perUnit, perStep, perJob, perIsoOp] = theta;
+  const perMeasure = measures > 0 ? measureSeconds / measures : base.perMeasure;
+  return {
+    constants: Object.freeze({
+      perMacTrain: perMac,
+      perMacEval: perMac,
+      perUnit,
+      perStep,
+      perJob,
+      perMeasure,
+      convFactor: base.convFactor,
+      perIsoOp,
+    }),
+    relativeRms: rows.length > 0 ? Math.sqrt(sq / rows.length) : 0,
+  };
 }

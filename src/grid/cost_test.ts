@@ -1,6 +1,13 @@
 import { equal, ok } from "node:assert/strict";
 import type { TrainCell } from "../cell/mod.ts";
-import { COST_CONSTANTS, estimateJobSeconds, estimateSeconds, jobWork } from "./cost.ts";
+import {
+  COST_CONSTANTS,
+  type CostConstants,
+  estimateJobSeconds,
+  estimateSeconds,
+  fitCostConstants,
+  jobWork,
+} from "./cost.ts";
 import { expandGrid } from "./expand.ts";
 import { loadReproductions } from "./catalog.ts";
 
@@ -55,7 +62,7 @@ Deno.test("jobWork: a CNN layer counts every output position; approx-isometry ad
   equal(weighted, 3 * (2 * 784 * 9 * 8 + 8 * 10));
   equal(jobWork(train({ method: "pruned-orthogonal" })).isoOps, 0);
   // 10,000 steps over the three sparse layers at density 0.5 (p, q = larger, smaller side).
-  const op = (p: number, q: number) => 2 * p * (0.5 * q) ** 2 + 2 * q * q;
+  const op = (p: number, q: number) => 1.5 * p * (0.5 * q) ** 2 + 2 * q * q;
   equal(
     jobWork(train({ method: "approx-isometry" })).isoOps,
     10000 * (op(784, 100) + op(100, 100) + op(100, 10)),
@@ -91,4 +98,62 @@ Deno.test("every committed reproduction's standard preset is estimated at most 2
     total += s;
   }
   ok(total < 2 * 3600, `standard preset estimated at ${total} s`);
+});
+
+Deno.test("fitCostConstants recovers the constants that produced the timings, and is non-negative", () => {
+  const measure = {
+    kind: "measure",
+    config: {
+      measure: "exactness",
+      method: "eoi",
+      shape: { kind: "dense", inFeatures: 8, outFeatures: 8 },
+      density: 0.5,
+      activation: "tanh",
+    },
+  } as const;
+  const cells = [
+    measure,
+    train({ engine: "simd", steps: 50, batchSize: 32 }),
+    train({ engine: "simd", steps: 400, batchSize: 128, width: 300, depth: 4 }),
+    train({ engine: "simd", steps: 10, batchSize: 8, depth: 1, width: 10 }),
+    train({ steps: 100, batchSize: 64, density: 0.1 }),
+    train({ method: "approx-isometry", steps: 20, batchSize: 16, density: 0.2 }),
+    train({ method: "approx-isometry", steps: 300, batchSize: 128, depth: 5, density: 0.05 }),
+    train({ architecture: "cnn", depth: 3, width: 8, steps: 30, batchSize: 16, engine: "simd" }),
+    train({ epochs: 1, batchSize: 512, trainExamples: 2048, evaluationExamples: 500 }),
+  ];
+  const truth: { -readonly [K in keyof CostConstants]: CostConstants[K] } = {
+    perMacTrain: 2e-10,
+    perMacEval: 2e-10,
+    perUnit: 3e-8,
+    perStep: 1e-4,
+    perJob: 0.4,
+    perMeasure: 0.03,
+    convFactor: 1,
+    perIsoOp: 5e-9,
+  };
+  const samples = cells.map((cell) => ({ cell, seconds: estimateJobSeconds(cell, truth) }));
+  // A second measure job: perMeasure is the measure jobs' mean.
+  samples.push({ cell: measure, seconds: 0.05 });
+  truth.perMeasure = 0.04;
+  const { constants, relativeRms } = fitCostConstants(samples);
+  ok(relativeRms < 1e-6, String(relativeRms));
+  for (const k of Object.keys(truth) as (keyof CostConstants)[]) {
+    ok(
+      Math.abs(constants[k] - truth[k]) <= 1e-4 * truth[k],
+      `${k}: ${constants[k]} vs ${truth[k]}`,
+    );
+  }
+  // Timings no non-negative model fits exactly: still non-negative, with an error to show for it.
+  const noisy = samples.map((s, i) => ({ ...s, seconds: s.seconds * (i % 2 === 0 ? 1.5 : 0.7) }));
+  const fit = fitCostConstants(noisy);
+  ok(Object.values(fit.constants).every((v) => v >= 0));
+  ok(fit.relativeRms > 0.05 && fit.relativeRms < 0.5, String(fit.relativeRms));
+  let threw = "";
+  try {
+    fitCostConstants([{ cell: measure, seconds: 0 }]);
+  } catch (e) {
+    threw = (e as Error).message;
+  }
+  equal(threw, "fitCostConstants: seconds must be positive and finite; got 0");
 });
