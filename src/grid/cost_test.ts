@@ -33,6 +33,17 @@ const train = (over: Partial<TrainCell["config"]>): TrainCell => ({
   config: { ...base, ...over },
 });
 const FORWARD = 784 * 100 + 100 * 100 + 100 * 10;
+/** A measure job (the model does not break its cost down). */
+const measure = {
+  kind: "measure",
+  config: {
+    measure: "exactness",
+    method: "eoi",
+    shape: { kind: "dense", inFeatures: 8, outFeatures: 8 },
+    density: 0.5,
+    activation: "tanh",
+  },
+} as const;
 
 Deno.test("jobWork: epochs of the 54,000-example training split, validation per epoch, the test set", () => {
   const w = jobWork(train({ engine: "tfjs" }));
@@ -77,16 +88,6 @@ Deno.test("estimateJobSeconds is the constants' weighted sum of the work; estima
     w.steps * c.perStep + c.perJob + w.isoOps * c.perIsoOp;
   ok(Math.abs(estimateJobSeconds(cell) - want) < 1e-9 * want);
   equal(estimateSeconds([{ cell }, { cell }]), 2 * estimateJobSeconds(cell));
-  const measure = {
-    kind: "measure",
-    config: {
-      measure: "exactness",
-      method: "eoi",
-      shape: { kind: "dense", inFeatures: 8, outFeatures: 8 },
-      density: 0.5,
-      activation: "tanh",
-    },
-  } as const;
   equal(estimateJobSeconds(measure), c.perMeasure);
 });
 
@@ -101,16 +102,6 @@ Deno.test("every committed reproduction's standard preset is estimated at most 2
 });
 
 Deno.test("fitCostConstants recovers the constants that produced the timings, and is non-negative", () => {
-  const measure = {
-    kind: "measure",
-    config: {
-      measure: "exactness",
-      method: "eoi",
-      shape: { kind: "dense", inFeatures: 8, outFeatures: 8 },
-      density: 0.5,
-      activation: "tanh",
-    },
-  } as const;
   const cells = [
     measure,
     train({ engine: "simd", steps: 50, batchSize: 32 }),
