@@ -22,4 +22,10 @@ Deno.test("status counts ok, diverged, failed and left jobs per reproduction; ex
     equal(await after.call(["status", "eoi-wins", "--store", store]), EXIT.CELLS_FAILED);
     ok(/eoi-wins\s+12\s+6\s+4\s+2\s+0/.test(after.out.join("")), after.out.join(""));
     equal(await after.call(["status", "eoi-wins", "--store", store, "--shard", "0/1"]), 4);
+    // The left jobs' estimate: nothing left is 0s; six left cost something.
+    ok(/eoi-wins\s+12\s+6\s+4\s+2\s+0\s+0s\n/.test(after.out.join("")), after.out.join(""));
+    ok(/sao-wins\s+6\s+0\s+0\s+0\s+6\s+\d+(m\d\ds|s|h\d\dm)\n/.test(after.out.join("")));
+    const both = captureCli(dir);
+    await both.call(["status", "eoi-wins", "sao-wins", "--store", store]);
+    ok(/\nall\s+(\d+)\s+/.test(both.out.join("")), both.out.join(""));
   }));
