@@ -74,14 +74,15 @@ export interface CostConstants {
 /**
  * Constants measured on the reference machine (2-core AMD EPYC VM, Deno
  * 2.9.6, wasm backend, simd engine, `RESULTS_VERSION` 3), fitted by
- * non-negative least squares (relative errors; one seconds-per-multiply-add
- * for training and evaluation) to the `wallSeconds` of all 1,141 rows of the
- * committed reference store (quick and standard presets, every
- * reproduction; run with `--workers 2` on an otherwise idle machine, so
- * each job ran beside another). Relative rms error 18%; the quick preset's
- * total within 3% (CNN cells +15%). The best conv weight was 1 (conv
- * multiply-adds cost what dense ones do since the conv kernels read rows in
- * order). Expect ±50% on other machines.
+ * {@linkcode fitCostConstants} (`deno task fit:cost`) to the `wallSeconds`
+ * of the 1,141 rows of a quick and a standard run on an idle machine
+ * (2026-12-02, `--workers 2`, so each job ran beside another; the same cells
+ * and bytes as the committed reference store, whose times were taken under a
+ * load that about doubled them). Relative rms error 19% over the training
+ * rows; the two runs' totals within 2% (CNN cells +8%, MLP cells −5%). The
+ * conv weight is 1 (conv multiply-adds cost what dense ones do since the conv
+ * kernels read rows in order). A shared machine can take twice as long;
+ * expect ±50% on other machines.
  *
  * @example
  * ```ts
@@ -91,14 +92,14 @@ export interface CostConstants {
  * ```
  */
 export const COST_CONSTANTS: CostConstants = Object.freeze({
-  perMacTrain: 9.4e-11,
-  perMacEval: 9.4e-11,
-  perUnit: 1.4e-8,
-  perStep: 5.8e-5,
-  perJob: 0.19,
-  perMeasure: 0.023,
+  perMacTrain: 5.8e-11,
+  perMacEval: 5.8e-11,
+  perUnit: 6.8e-9,
+  perStep: 4.5e-6,
+  perJob: 0.054,
+  perMeasure: 0.071,
   convFactor: 1,
-  perIsoOp: 2.8e-9,
+  perIsoOp: 1.3e-9,
 });
 
 /**
