@@ -2,7 +2,9 @@
  * sparse-init: a reference benchmark for sparse neural-network initialization.
  *
  * The few names a user needs: initialize a layer, run a cell, expand and run a
- * grid, open a store, read verdicts. Every layer of the suite has its own face
+ * grid, open a store, read verdicts; then, type-only, the types their
+ * signatures use (so that `deno doc --lint mod.ts` finds every one; the only
+ * ones it reports are tfjs's own tensor types). Every layer of the suite has its own face
  * with the rest (`@sparse-init/suite/init`, `/nn`, `/cell`, `/grid`, `/store`,
  * … — see `deno.json` `exports`).
  *
@@ -83,3 +85,87 @@ export { initializeInSandbox } from "./src/sandbox/mod.ts";
 
 // A user's initializer module in a sandboxed process (compare's isolation)
 export { openSandbox, type Sandbox, SandboxError, type UserMethod } from "./src/compare/mod.ts";
+
+// Types that the signatures above use (type-only; `deno doc --lint mod.ts` checks the list)
+export type {
+  AllocationName,
+  Cell,
+  CellProvenance,
+  InitializeNetworkOptions,
+  Job,
+  Machine,
+  MeasureCell,
+  MeasureConfig,
+  MeasureName,
+  RunProvenance,
+  TrainCell,
+  TrainConfig,
+} from "./src/cell/mod.ts";
+export type {
+  CallOptions,
+  Isolation,
+  LayerKind,
+  MethodDescription,
+  OpenSandboxOptions,
+  SandboxCheck,
+} from "./src/compare/mod.ts";
+export type { Dataset, DatasetName, Normalization } from "./src/data/mod.ts";
+export type { ENGINE_NAMES, EngineName } from "./src/engine/mod.ts";
+export type {
+  Axes,
+  BestCheck,
+  Block,
+  Budget,
+  Check,
+  CheckResult,
+  CheckTag,
+  CloseCheck,
+  Comparison,
+  DescribeCheck,
+  ENGINE_CHOICES,
+  EngineChoice,
+  ExpandedGrid,
+  ExpandOptions,
+  Filter,
+  Fixed,
+  Interval,
+  Outcome,
+  Preset,
+  PresetName,
+  ProgressSink,
+  RunContext,
+  RunFn,
+  RunJobsOptions,
+  RunOutcome,
+  RunSummary,
+  Summary,
+  ThresholdCheck,
+  Verdict,
+  Vocabulary,
+} from "./src/grid/mod.ts";
+export type {
+  AsyncInitializer,
+  ConvShape,
+  DenseShape,
+  DensityAllocation,
+  OrthogonalityErrorOptions,
+  SizeLimits,
+  StreamKey,
+} from "./src/init/mod.ts";
+export type { Accounting, InitMetrics, SpectrumSummary } from "./src/metrics/mod.ts";
+export type { Architecture, Batch, LayerValues, ModelConfig, Provenance } from "./src/nn/mod.ts";
+export type { Ablation } from "./src/prune/mod.ts";
+export type { SandboxOptions } from "./src/sandbox/mod.ts";
+export type {
+  Claimant,
+  ClaimInfo,
+  ClaimOutcome,
+  ClaimTable,
+  CorruptRow,
+  MergeOptions,
+  MergeReport,
+  OpenStoreOptions,
+  RowStatus,
+  StoreCounts,
+} from "./src/store/mod.ts";
+export type { Curves, TrainProgress } from "./src/train/mod.ts";

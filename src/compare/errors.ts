@@ -75,7 +75,12 @@ export type SandboxCheck =
 export class SandboxError extends Error {
   /** The rule that failed. */
   readonly check: SandboxCheck;
-  /** @param check the rule that failed @param message what happened */
+  /**
+   * The message reads `[check] message`.
+   *
+   * @param check the rule that failed
+   * @param message what happened
+   */
   constructor(check: SandboxCheck, message: string) {
     super(`[${check}] ${message}`);
     this.name = "SandboxError";
