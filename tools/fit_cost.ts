@@ -50,15 +50,11 @@ const total = (f: (c: Cell) => number, g?: string) =>
   samples.filter((s) => g === undefined || group(s.cell) === g).reduce((a, s) => a + f(s.cell), 0);
 const fmt = (x: number) => x.toPrecision(2);
 console.log(`${samples.length} rows; relative rms error ${(100 * relativeRms).toFixed(1)}%`);
-console.log(
-  `fitted: ${
-    JSON.stringify(
-      Object.fromEntries(
-        Object.entries(constants).map(([k, v]) => [k, Number(fmt(v as number))]),
-      ),
-    )
-  }`,
-);
+const rounded = (v: unknown): unknown =>
+  typeof v === "number"
+    ? Number(fmt(v))
+    : Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, rounded(x)]));
+console.log(`fitted: ${JSON.stringify(rounded(constants))}`);
 console.log("group: measured s | fitted estimate | committed estimate");
 const groups = [...new Set(samples.map((s) => group(s.cell)))].sort();
 for (const g of [...groups, undefined]) {

@@ -25,14 +25,14 @@
  * norm) at `perIsoOp` seconds each, else 0.
  * Per-layer densities come from the allocation (`uniform` for the score
  * allocations, whose per-layer split is only known after scoring). A measure
- * job costs `perMeasure` seconds. The constants are calibrated on the 2-core
+ * job costs `perMeasureKind[its measure]` seconds, else `perMeasure`. The constants are calibrated on the 2-core
  * reference machine from stored `wallSeconds` (see {@linkcode COST_CONSTANTS});
  * the estimate is for one process running the jobs one after another.
  *
  * @module
  */
 
-import { type Cell, modelConfigOf, VALIDATION_FRACTION } from "../cell/mod.ts";
+import { type Cell, type MeasureName, modelConfigOf, VALIDATION_FRACTION } from "../cell/mod.ts";
 import {
   allocateDensities,
   DENSITY_ALLOCATIONS,
@@ -65,6 +65,8 @@ export interface CostConstants {
   readonly perJob: number;
   /** Seconds per measure job. */
   readonly perMeasure: number;
+  /** Seconds per measure job by measure (an exactness check takes milliseconds, a timing cell about a second); `perMeasure` where absent. */
+  readonly perMeasureKind?: Readonly<Partial<Record<MeasureName, number>>>;
   /** Weight of a conv layer's multiply-add relative to a dense layer's. */
   readonly convFactor: number;
   /** Seconds per scalar operation of approximate isometry's refinement. */
@@ -98,6 +100,7 @@ export const COST_CONSTANTS: CostConstants = Object.freeze({
   perStep: 4.5e-6,
   perJob: 0.054,
   perMeasure: 0.071,
+  perMeasureKind: Object.freeze({ exactness: 0.0046, timing: 0.72 }),
   convFactor: 1,
   perIsoOp: 1.3e-9,
 });
@@ -221,7 +224,12 @@ export function estimateJobSeconds(cell: Cell, constants: CostConstants = COST_C
   const w = jobWork(cell, constants);
   return w.macTrain * constants.perMacTrain + w.macEval * constants.perMacEval +
     w.units * constants.perUnit + w.steps * constants.perStep + w.jobs * constants.perJob +
-    w.measure * constants.perMeasure + w.isoOps * constants.perIsoOp;
+    w.measure * _perMeasure(cell, constants) + w.isoOps * constants.perIsoOp;
+}
+
+function _perMeasure(cell: Cell, constants: CostConstants): number {
+  if (cell.kind !== "measure") return constants.perMeasure;
+  return constants.perMeasureKind?.[cell.config.measure] ?? constants.perMeasure;
 }
 
 /**
@@ -298,7 +306,8 @@ export interface CostSample {
  * seconds-per-multiply-add, and `convFactor` is kept from `base` (it enters
  * the work, not the sum). Measure jobs, whose cost the model does not break
  * down (an exactness check takes milliseconds, a timing cell seconds): their
- * mean, so that a grid's measure total comes out right. Returns the constants
+ * mean by measure (`perMeasureKind`) and over all (`perMeasure`), so that a
+ * grid's measure total comes out right. Returns the constants
  * and the relative rms error over the training jobs (0 without any).
  *
  * @throws {RangeError} for no samples or a non-positive or non-finite `seconds`.
@@ -323,6 +332,7 @@ export function fitCostConstants(
   const b = new Float64Array(n);
   const rows: number[][] = [];
   let measureSeconds = 0, measures = 0;
+  const byKind = new Map<MeasureName, { seconds: number; n: number }>();
   for (const { cell, seconds } of samples) {
     if (!(seconds > 0 && Number.isFinite(seconds))) {
       throw new RangeError(`fitCostConstants: seconds must be positive and finite; got ${seconds}`);
@@ -330,6 +340,8 @@ export function fitCostConstants(
     if (cell.kind === "measure") {
       measureSeconds += seconds;
       measures++;
+      const k = byKind.get(cell.config.measure) ?? { seconds: 0, n: 0 };
+      byKind.set(cell.config.measure, { seconds: k.seconds + seconds, n: k.n + 1 });
       continue;
     }
     // Divided by the seconds: the relative error is then a plain residual against 1.
@@ -369,6 +381,9 @@ export function fitCostConstants(
       perStep,
       perJob,
       perMeasure,
+      perMeasureKind: Object.freeze(
+        Object.fromEntries([...byKind].map(([k, v]) => [k, v.seconds / v.n])),
+      ),
       convFactor: base.convFactor,
       perIsoOp,
     }),

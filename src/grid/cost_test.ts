@@ -88,7 +88,8 @@ Deno.test("estimateJobSeconds is the constants' weighted sum of the work; estima
     w.steps * c.perStep + c.perJob + w.isoOps * c.perIsoOp;
   ok(Math.abs(estimateJobSeconds(cell) - want) < 1e-9 * want);
   equal(estimateSeconds([{ cell }, { cell }]), 2 * estimateJobSeconds(cell));
-  equal(estimateJobSeconds(measure), c.perMeasure);
+  equal(estimateJobSeconds(measure), c.perMeasureKind?.exactness);
+  equal(estimateJobSeconds(measure, { ...c, perMeasureKind: undefined }), c.perMeasure);
 });
 
 Deno.test("every committed reproduction's standard preset is estimated at most 2 h on one process", async () => {
@@ -113,7 +114,7 @@ Deno.test("fitCostConstants recovers the constants that produced the timings, an
     train({ architecture: "cnn", depth: 3, width: 8, steps: 30, batchSize: 16, engine: "simd" }),
     train({ epochs: 1, batchSize: 512, trainExamples: 2048, evaluationExamples: 500 }),
   ];
-  const truth: { -readonly [K in keyof CostConstants]: CostConstants[K] } = {
+  const truth: Record<Exclude<keyof CostConstants, "perMeasureKind">, number> = {
     perMacTrain: 2e-10,
     perMacEval: 2e-10,
     perUnit: 3e-8,
@@ -129,16 +130,20 @@ Deno.test("fitCostConstants recovers the constants that produced the timings, an
   truth.perMeasure = 0.04;
   const { constants, relativeRms } = fitCostConstants(samples);
   ok(relativeRms < 1e-6, String(relativeRms));
-  for (const k of Object.keys(truth) as (keyof CostConstants)[]) {
-    ok(
-      Math.abs(constants[k] - truth[k]) <= 1e-4 * truth[k],
-      `${k}: ${constants[k]} vs ${truth[k]}`,
-    );
+  for (const [k, want] of Object.entries(truth)) {
+    const got = constants[k as keyof CostConstants] as number;
+    ok(Math.abs(got - want) <= 1e-4 * want, `${k}: ${got} vs ${want}`);
   }
   // Timings no non-negative model fits exactly: still non-negative, with an error to show for it.
   const noisy = samples.map((s, i) => ({ ...s, seconds: s.seconds * (i % 2 === 0 ? 1.5 : 0.7) }));
+  equal(constants.perMeasureKind?.exactness, 0.04);
+  const timing = { kind: "measure", config: { ...measure.config, measure: "timing" } } as const;
+  const kinds = fitCostConstants([...samples, { cell: timing, seconds: 1.5 }]).constants;
+  equal(kinds.perMeasureKind?.timing, 1.5);
+  equal(estimateJobSeconds(timing, kinds), 1.5);
+  equal(estimateJobSeconds(measure, kinds), 0.04);
   const fit = fitCostConstants(noisy);
-  ok(Object.values(fit.constants).every((v) => v >= 0));
+  ok(Object.values(fit.constants).every((v) => typeof v !== "number" || v >= 0));
   ok(fit.relativeRms > 0.05 && fit.relativeRms < 0.5, String(fit.relativeRms));
   let threw = "";
   try {
