@@ -46,8 +46,6 @@ const group = (c: Cell): string => {
     k.engine ?? "tfjs"
   }`;
 };
-const total = (f: (c: Cell) => number, g?: string) =>
-  samples.filter((s) => g === undefined || group(s.cell) === g).reduce((a, s) => a + f(s.cell), 0);
 const fmt = (x: number) => x.toPrecision(2);
 console.log(`${samples.length} rows; relative rms error ${(100 * relativeRms).toFixed(1)}%`);
 const rounded = (v: unknown): unknown =>
@@ -58,9 +56,9 @@ console.log(`fitted: ${JSON.stringify(rounded(constants))}`);
 console.log("group: measured s | fitted estimate | committed estimate");
 const groups = [...new Set(samples.map((s) => group(s.cell)))].sort();
 for (const g of [...groups, undefined]) {
-  const measured = samples.filter((s) => g === undefined || group(s.cell) === g)
-    .reduce((a, s) => a + s.seconds, 0);
-  const est = (k: CostConstants) => total((c) => estimateJobSeconds(c, k), g);
+  const inGroup = samples.filter((s) => g === undefined || group(s.cell) === g);
+  const measured = inGroup.reduce((a, s) => a + s.seconds, 0);
+  const est = (k: CostConstants) => inGroup.reduce((a, s) => a + estimateJobSeconds(s.cell, k), 0);
   console.log(
     `  ${g ?? "all"}: ${measured.toFixed(0)} | ${est(constants).toFixed(0)} | ${
       est(COST_CONSTANTS).toFixed(0)

@@ -47,8 +47,8 @@ export function statusCommand(program: Command, ctx: CliContext): void {
     if (store.notice !== undefined) ctx.stderr(`note: ${store.notice}\n`);
     try {
       const byKey = new Map(store.rows().map((r) => [jobKey(r.cellId, r.seed), r.status]));
-      const allLeft: Job[] = [];
       const total = [0, 0, 0, 0, 0];
+      let totalSeconds = 0;
       const rows = grids.map((g) => {
         const jobs = shard === undefined ? g.jobs : inShard(g.jobs, shard);
         const c = { ok: 0, diverged: 0, failed: 0, left: 0 };
@@ -60,19 +60,20 @@ export function statusCommand(program: Command, ctx: CliContext): void {
             left.push(j);
           } else c[s]++;
         }
-        allLeft.push(...left);
+        const seconds = estimateSeconds(left);
+        totalSeconds += seconds;
         const counts = [jobs.length, c.ok, c.diverged, c.failed, c.left];
         counts.forEach((n, i) => (total[i] += n));
         return [
           g.reproduction,
           ...counts.map(String),
-          formatDuration(estimateSeconds(left)),
+          formatDuration(seconds),
         ];
       });
       const w = [28, 6, 6, 9, 7, 6, 8];
       const line = (r: string[]) => r.map((x, i) => x.padEnd(w[i])).join(" ").trimEnd();
       const header = ["reproduction", "jobs", "ok", "diverged", "failed", "left", "estimate"];
-      const all = ["all", ...total.map(String), formatDuration(estimateSeconds(allLeft))];
+      const all = ["all", ...total.map(String), formatDuration(totalSeconds)];
       ctx.stdout(
         [line(header), ...rows.map(line), ...(rows.length > 1 ? [line(all)] : [])].join("\n") +
           "\n" +

@@ -331,15 +331,12 @@ export function fitCostConstants(
   const A = Array.from({ length: n }, () => new Float64Array(n));
   const b = new Float64Array(n);
   const rows: number[][] = [];
-  let measureSeconds = 0, measures = 0;
   const byKind = new Map<MeasureName, { seconds: number; n: number }>();
   for (const { cell, seconds } of samples) {
     if (!(seconds > 0 && Number.isFinite(seconds))) {
       throw new RangeError(`fitCostConstants: seconds must be positive and finite; got ${seconds}`);
     }
     if (cell.kind === "measure") {
-      measureSeconds += seconds;
-      measures++;
       const k = byKind.get(cell.config.measure) ?? { seconds: 0, n: 0 };
       byKind.set(cell.config.measure, { seconds: k.seconds + seconds, n: k.n + 1 });
       continue;
@@ -372,7 +369,11 @@ export function fitCostConstants(
     sq += e * e;
   }
   const [perMac, perUnit, perStep, perJob, perIsoOp] = theta;
-  const perMeasure = measures > 0 ? measureSeconds / measures : base.perMeasure;
+  const kinds = [...byKind.values()];
+  const measures = kinds.reduce((a, k) => a + k.n, 0);
+  const perMeasure = measures > 0
+    ? kinds.reduce((a, k) => a + k.seconds, 0) / measures
+    : base.perMeasure;
   return {
     constants: Object.freeze({
       perMacTrain: perMac,
